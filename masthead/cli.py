@@ -1,0 +1,211 @@
+"""The ``masthead`` command: ``demo``, ``serve``, ``worker`` and ``manage``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+DEMO_SETTINGS = "masthead.settings.demo"
+PRODUCTION_SETTINGS = "masthead.settings.base"
+
+
+def _setup(settings_module: str) -> None:
+    """Configure Django, turning a settings error into a one-line message."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"masthead: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _kept_secret(data_dir: Path, name: str, nbytes: int) -> str:
+    """A random value kept in the data folder, so it survives restarts."""
+    path = data_dir / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).expanduser().resolve()
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+    host = args.host
+    url_host = f"[{host}]" if ":" in host else host
+    site_url = f"http://{url_host}:{args.port}"
+    os.environ["MASTHEAD_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("SECRET_KEY", _kept_secret(data_dir, "secret_key", 50))
+    os.environ.setdefault("SITE_URL", site_url)
+    os.environ.setdefault("ALLOWED_HOSTS", f"{host},127.0.0.1,localhost,[::1]")
+    os.environ["DJANGO_SETTINGS_MODULE"] = DEMO_SETTINGS
+    _setup(DEMO_SETTINGS)
+
+    from django.core.management import call_command
+
+    print(f"Preparing the demo database in {data_dir} ...", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    admin_password = _kept_secret(data_dir, "admin_password", 9)
+    call_command("load_demo", admin_password=admin_password, verbosity=1 if args.verbose else 0)
+
+    from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+
+    from masthead.core.worker import Scheduler, WorkerThread
+
+    worker = WorkerThread()
+    scheduler = Scheduler()
+    worker.start()
+    scheduler.start()
+    print(
+        f"\nMasthead demo is running at {site_url}/\n"
+        f"  Admin:   {site_url}/admin/  (user: admin, password: {admin_password})\n"
+        f"  Mailbox: {site_url}/mailbox/  (every email the site sends)\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    try:
+        run(
+            host,
+            args.port,
+            get_internal_wsgi_application(),
+            threading=True,
+            ipv6=":" in host,
+            server_cls=WSGIServer,
+        )
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"masthead: cannot listen on {host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    finally:
+        worker.stop()
+        scheduler.stop()
+        worker.join(timeout=10)
+        print("Stopped.", flush=True)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup(PRODUCTION_SETTINGS)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if args.migrate:
+        call_command("migrate", interactive=False, verbosity=1)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists() or args.collectstatic:
+        print("Collecting static files ...", flush=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
+    command = [
+        sys.executable, "-m", "granian",
+        "--interface", "wsgi",
+        "--host", args.host,
+        "--port", str(args.port),
+        "--workers", str(args.workers),
+        "--blocking-threads", str(args.threads),
+        "--no-ws",
+        "--log-level", "warning",
+        "masthead.wsgi:application",
+    ]  # fmt: skip
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    print(
+        f"Serving Masthead on http://{args.host}:{args.port}/ with {args.workers} workers",
+        flush=True,
+    )
+    process = subprocess.Popen(command, env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        return process.wait()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup(PRODUCTION_SETTINGS)
+    from masthead.core.worker import Scheduler, build_worker
+
+    scheduler = None
+    if args.scheduler:
+        scheduler = Scheduler()
+        scheduler.start()
+    worker = build_worker(queues=args.queues.split(","), interval=args.interval)
+    worker.configure_signals()
+    print(f"Masthead worker {worker.worker_id} processing queues: {args.queues}", flush=True)
+    try:
+        worker.run()
+    finally:
+        if scheduler:
+            scheduler.stop()
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup(PRODUCTION_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["masthead manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="masthead", description="Masthead news publishing platform"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser(
+        "demo", help="run the demo site: SQLite, in-process worker, captured email"
+    )
+    demo.add_argument(
+        "--data-dir", default="./masthead-data", help="where the database and media live"
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("-v", "--verbose", action="store_true")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="run the production web server (granian)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    serve.add_argument("--threads", type=int, default=1, help="blocking threads per worker")
+    serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.add_argument(
+        "--collectstatic", action="store_true", help="collect static files even if present"
+    )
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run a task worker (and the publishing scheduler)")
+    worker.add_argument("--queues", default="*", help="comma-separated queue names, or * for all")
+    worker.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between polls when idle"
+    )
+    worker.add_argument(
+        "--no-scheduler",
+        dest="scheduler",
+        action="store_false",
+        help="do not publish scheduled pages",
+    )
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

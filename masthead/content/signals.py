@@ -1,0 +1,1 @@
+"""Cache invalidation hooks live here once the page cache exists."""
