@@ -33,6 +33,7 @@ MASTHEAD_DEMO = env.boolean("MASTHEAD_DEMO", False)
 INSTALLED_APPS = [
     "masthead.core",
     "masthead.content",
+    "masthead.accounts",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -93,6 +94,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database("DATABASE_URL")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:
