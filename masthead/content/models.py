@@ -7,6 +7,7 @@ live in ``selectors.py`` so they can be tested without HTTP.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -21,6 +22,8 @@ from wagtail.search import index
 from . import selectors
 from .blocks import StoryBodyBlock
 from .snippets import Author, Series, Video, VideoTag  # noqa: F401  (register snippets)
+
+SECTION_PAGE_SIZE = 20
 
 
 class HomePage(Page):
@@ -51,7 +54,10 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["stories"] = selectors.section_stories(self)
+        # Paginator.get_page turns "?page=abc" or "?page=999" into a real page, never a 500.
+        context["stories"] = Paginator(selectors.section_stories(self), SECTION_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         return context
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 if TYPE_CHECKING:
     from .models import HomePage, SectionPage, StoryPage
@@ -19,9 +19,27 @@ def live_stories() -> QuerySet[StoryPage]:
     return (
         StoryPage.objects.live()
         .public()
-        .select_related("lead_image", "series")
-        .prefetch_related("story_authors__author")
+        .select_related("series")
+        .prefetch_related("story_authors__author", _with_renditions("lead_image"))
         .order_by("-first_published_at", "-pk")
+    )
+
+
+def _with_renditions(field: str) -> Prefetch:
+    """Fetch an image with all its renditions: a teaser list then costs two queries, not 2N."""
+    from wagtail.images import get_image_model
+
+    return Prefetch(field, queryset=get_image_model().objects.prefetch_renditions())
+
+
+def latest_videos(limit: int = 4) -> list:
+    """The newest videos, with their posters' renditions, for the home page's video rail."""
+    from .snippets import Video
+
+    return list(
+        Video.objects.order_by("-published_at", "-pk").prefetch_related(_with_renditions("poster"))[
+            :limit
+        ]
     )
 
 
@@ -46,6 +64,7 @@ def front_page(home: HomePage) -> dict:
         "lead_story": stories[0] if stories else None,
         "top_stories": stories[1:],
         "rails": rails,
+        "videos": latest_videos(),
     }
 
 
