@@ -167,9 +167,22 @@ class StoryPage(Page):
     def published(self):
         return self.first_published_at or self.latest_revision_created_at
 
+    def serve(self, request, *args, **kwargs):
+        # The meter decides whole or walled before rendering (metering/access.py).
+        from masthead.metering.access import story_access
+
+        request.story_access = story_access(request, self)
+        response = super().serve(request, *args, **kwargs)
+        return request.story_access.apply(response)
+
     def get_context(self, request, *args, **kwargs):
+        from masthead.metering.access import WALL_PREVIEW_BLOCKS
+
         context = super().get_context(request, *args, **kwargs)
         context["next_story"] = selectors.next_story(self)
+        access = getattr(request, "story_access", None)
+        context["walled"] = bool(access and access.walled)
+        context["wall_preview_blocks"] = WALL_PREVIEW_BLOCKS
         return context
 
 

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "masthead.core",
     "masthead.content",
     "masthead.accounts",
+    "masthead.mail",
+    "masthead.metering",
+    "masthead.newsletters",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -132,6 +138,9 @@ if not _email and not MASTHEAD_DEMO:
         "EMAIL_URL is not set: give your SMTP server, e.g. smtp://user:password@smtp.example.org:587?starttls=1"
     )
 globals().update(_email)
+if not _email and MASTHEAD_DEMO:
+    # The demo keeps every email in the database and shows it at /mailbox/.
+    EMAIL_BACKEND = "masthead.mail.backends.MailboxBackend"
 DEFAULT_FROM_EMAIL = env.raw("DEFAULT_FROM_EMAIL", "Masthead <news@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -175,6 +184,43 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in a same-ori
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/accounts/login/"
+
+# Reader accounts (django-allauth): email only, no usernames. Readers created by
+# the registration wall verify their address by finishing set-up, so
+# verification is optional here. See masthead/accounts/adapter.py.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+LOGIN_REDIRECT_URL = "/account/"
+# "<count>/<period><unit>/<key>": per IP and per address (key) where it applies.
+ACCOUNT_RATE_LIMITS = {
+    "login": env.raw("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": env.raw("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": env.raw("RATE_LIMIT_SIGNUP", "20/m/ip"),
+    "reset_password": env.raw("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/5m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Emailed sign-in links: per IP and per address, "<count>/<seconds>".
+SIGNIN_LINK_RATE_LIMITS = {
+    "ip": env.raw("RATE_LIMIT_SIGNIN_LINK_IP", "20/3600"),
+    "address": env.raw("RATE_LIMIT_SIGNIN_LINK_ADDRESS", "5/3600"),
+}
 
 WAGTAIL_SITE_NAME = "Masthead"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,0 +1,158 @@
+"""The anonymous meter: which stories a reader without an account has read lately.
+
+It lives entirely in a signed cookie, so deciding "whole or walled" for an
+anonymous reader needs no session and no database: the WSGI fast path calls
+``meter_load`` / ``meter_check`` / ``meter_dump`` on every cached story hit.
+That is why this module is pure and cheap (a keyed BLAKE2b MAC, hex integers;
+a few microseconds per call) rather than ``django.core.signing`` (JSON, zlib,
+base64 and HMAC-SHA256: several times slower).
+
+Cookie format (cookie-safe characters only, no quoting needed)::
+
+    1.<story id hex>:<first read unix time hex>-<...>.<mac>
+
+A forged, truncated or foreign-key cookie loads as an empty meter; reads older
+than the rolling period drop out when loaded, which is what makes the period
+rolling rather than calendar-based.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+
+METER_COOKIE = "mh_meter"
+_VERSION = "1"
+# A meter never needs more entries than the allowance; this bounds the cookie
+# (and the work of parsing it) whatever an editor sets the allowance to.
+MAX_ENTRIES = 100
+# Reads stamped further in the future than this are distrusted (clock skew
+# between web servers is tolerated, a doctored clock is not).
+_FUTURE_SLACK = 300
+
+
+@dataclass(frozen=True)
+class MeterPolicy:
+    allowance: int
+    period_days: int
+
+    @property
+    def period_seconds(self) -> int:
+        return self.period_days * 86400
+
+
+@dataclass
+class Meter:
+    reads: dict[int, int] = field(default_factory=dict)  # story id -> first read (unix time)
+
+
+@lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    # Derived, not the raw secret: a leaked meter MAC says nothing about other signatures.
+    return hashlib.blake2b(secret.encode(), digest_size=32, person=b"masthead-meter").digest()
+
+
+def _mac(payload: str) -> str:
+    digest = hashlib.blake2b(
+        payload.encode(), key=_key(settings.SECRET_KEY), digest_size=12
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def meter_load(cookie_value: str | None, *, now: float, policy: MeterPolicy) -> Meter:
+    """The meter a cookie carries, with reads outside the rolling period dropped."""
+    if not cookie_value or len(cookie_value) > 4000:
+        return Meter()
+    signed, _, mac = cookie_value.rpartition(".")
+    if not signed.startswith(_VERSION + ".") or not hmac.compare_digest(mac, _mac(signed)):
+        return Meter()
+    payload = signed[len(_VERSION) + 1 :]
+    reads: dict[int, int] = {}
+    if payload:
+        oldest = now - policy.period_seconds
+        newest = now + _FUTURE_SLACK
+        try:
+            for entry in payload.split("-"):
+                story, _, first = entry.partition(":")
+                story_id, read_at = int(story, 16), int(first, 16)
+                if oldest < read_at <= newest:
+                    reads[story_id] = read_at
+        except ValueError:
+            return Meter()
+    return Meter(reads=reads)
+
+
+def meter_check(
+    meter: Meter, story_id: int, *, now: float, policy: MeterPolicy
+) -> tuple[bool, bool]:
+    """``(allowed, changed)`` for reading ``story_id`` now.
+
+    A story already read in the period is free again; otherwise it is allowed
+    (and recorded, so ``changed``) while the reader is under the allowance.
+    """
+    if story_id in meter.reads:
+        return True, False
+    if len(meter.reads) < min(policy.allowance, MAX_ENTRIES):
+        meter.reads[story_id] = int(now)
+        return True, True
+    return False, False
+
+
+def meter_dump(meter: Meter) -> str:
+    """The signed cookie value for ``meter`` (newest reads kept if over the cap)."""
+    items = sorted(meter.reads.items(), key=lambda item: item[1])[-MAX_ENTRIES:]
+    signed = _VERSION + "." + "-".join(f"{story:x}:{read_at:x}" for story, read_at in items)
+    return signed + "." + _mac(signed)
+
+
+def meter_decide(
+    cookie_value: str | None, story_id: int, *, policy: MeterPolicy, now: float | None = None
+) -> tuple[bool, str | None]:
+    """One call for the hot path: ``(allowed, new cookie value or None if unchanged)``."""
+    now = time.time() if now is None else now
+    meter = meter_load(cookie_value, now=now, policy=policy)
+    allowed, changed = meter_check(meter, story_id, now=now, policy=policy)
+    return allowed, (meter_dump(meter) if changed else None)
+
+
+def meter_cookie_kwargs(policy: MeterPolicy) -> dict:
+    """Attributes for ``response.set_cookie(METER_COOKIE, value, **kwargs)``."""
+    return {
+        "max_age": policy.period_seconds,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "path": "/",
+    }
+
+
+# --- the policy, from the editor's site settings -----------------------------
+
+# Cached per process so the hot path never queries: a save in this process
+# clears it at once (signals.py); other processes pick it up within the TTL.
+POLICY_TTL = 30.0
+_policy_cache: dict[str, tuple[float, MeterPolicy]] = {}
+
+
+def meter_policy() -> MeterPolicy:
+    """The anonymous meter policy from ``SiteSettings`` (cached, see POLICY_TTL)."""
+    cached = _policy_cache.get("anonymous")
+    now = time.monotonic()
+    if cached and cached[0] > now:
+        return cached[1]
+    from masthead.core.models import SiteSettings
+
+    site = SiteSettings.load()
+    policy = MeterPolicy(allowance=site.meter_allowance, period_days=site.meter_period_days)
+    _policy_cache["anonymous"] = (now + POLICY_TTL, policy)
+    return policy
+
+
+def meter_policy_clear() -> None:
+    _policy_cache.clear()
