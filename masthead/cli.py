@@ -56,10 +56,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     admin_password = _kept_secret(data_dir, "admin_password", 9)
     call_command("load_demo", admin_password=admin_password, verbosity=1 if args.verbose else 0)
 
-    from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+    from django.core.servers.basehttp import (
+        WSGIRequestHandler,
+        WSGIServer,
+        get_internal_wsgi_application,
+    )
 
     from masthead.core.worker import Scheduler, WorkerThread
 
+    try:
+        server = WSGIServer((host, args.port), WSGIRequestHandler, ipv6=":" in host)
+    except OSError as exc:
+        print(f"masthead: cannot listen on {host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    server.daemon_threads = True
+    server.set_app(get_internal_wsgi_application())
     worker = WorkerThread()
     scheduler = Scheduler()
     worker.start()
@@ -72,20 +83,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        run(
-            host,
-            args.port,
-            get_internal_wsgi_application(),
-            threading=True,
-            ipv6=":" in host,
-            server_cls=WSGIServer,
-        )
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
-    except OSError as exc:
-        print(f"masthead: cannot listen on {host}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return 1
     finally:
+        server.server_close()
         worker.stop()
         scheduler.stop()
         worker.join(timeout=10)
