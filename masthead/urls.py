@@ -10,6 +10,9 @@ from masthead.content import urls as content_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("masthead.accounts.urls")),
+    path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
     path("", include(content_urls)),
 ]
 

@@ -6,6 +6,7 @@ import pytest
 from wagtail.models import Page, Site
 
 from tests.content.factories import HomePageFactory, SectionPageFactory
+from tests.smtp_server import smtp_backend, smtp_server  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import User
+from .signals import account_deleting
+from .tokens import TokenGenerator
+
+# Short: a sign-in link is a key to the account lying in an inbox.
+signin_link_tokens = TokenGenerator(
+    salt="masthead.accounts.signin-link", max_age=timedelta(hours=1)
+)
+# Repeated requests for a link within this window send one email, not a burst.
+SIGNIN_LINK_WINDOW_SECONDS = 120
 
 
 def normalise_email(email: str) -> str:
@@ -34,3 +48,75 @@ def reader_get_or_create(*, email: str) -> tuple[User, bool]:
             return user, True
     except IntegrityError:
         return User.objects.get(email__iexact=email), False
+
+
+def safe_next_url(url: str | None, default: str = "/") -> str:
+    """A local path to return to after signing in; anything else becomes ``default``."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None) and url.startswith("/"):
+        return url
+    return default
+
+
+def signin_link_url(*, user: User, next_url: str = "/") -> str:
+    token = signin_link_tokens.make_token(user, data={"next": safe_next_url(next_url)})
+    return settings.SITE_URL + reverse("accounts:signin_link", args=[token])
+
+
+def signin_link_send(*, user: User, next_url: str = "/", key: str | None = None) -> None:
+    """Email ``user`` a signed, single-use sign-in link that returns them to ``next_url``.
+
+    Runs in the caller's transaction (the email is enqueued with it). Without a
+    ``key``, repeated calls for the same account within two minutes send one email.
+    """
+    from masthead.mail.services import email_enqueue
+
+    if not user.is_active or not user.email:
+        return
+    window = int(timezone.now().timestamp()) // SIGNIN_LINK_WINDOW_SECONDS
+    email_enqueue(
+        key=key or f"signin-link:{user.pk}:{signin_link_tokens.state_hash(user)[:12]}:{window}",
+        to=user.email,
+        template="accounts/signin_link",
+        context={
+            "signin_url": signin_link_url(user=user, next_url=next_url),
+            "email": user.email,
+            "valid_minutes": int(signin_link_tokens.max_age.total_seconds() // 60),
+        },
+    )
+
+
+def signin_link_request(*, email: str, next_url: str = "/") -> None:
+    """Send a sign-in link if ``email`` has an active account; silently nothing if not,
+    so the page that asks cannot tell addresses with accounts from others."""
+    user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
+    if user is not None:
+        with transaction.atomic():
+            signin_link_send(user=user, next_url=next_url)
+
+
+def account_deactivate(*, user: User) -> None:
+    """Switch the account off (it can no longer sign in) and keep its data."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+
+
+def account_delete(*, user: User) -> None:
+    """Erase the reader: other apps anonymise what must stay (``account_deleting``),
+    the rest cascades with the user row; emails addressed to them go too."""
+    from masthead.mail.models import Delivery
+
+    with transaction.atomic():
+        account_deleting.send(sender=User, user=user)
+        Delivery.objects.filter(to__iexact=user.email).delete()
+        user.delete()
+
+
+def account_export(*, user: User) -> dict:
+    """Everything the site keeps about the reader, gathered from every app."""
+    from .export import EXPORTERS, discover
+
+    discover()
+    data: dict = {"exported_at": timezone.now(), "site": settings.SITE_URL}
+    for name, contributor in sorted(EXPORTERS.items()):
+        data[name] = contributor(user)
+    return data

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class SigninLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting cannot be undone: the reader types their address, and their
+    password when they have one."""
+
+    email = forms.CharField(label="Type your email address to confirm", max_length=254)
+    password = forms.CharField(
+        label="Your password", required=False, widget=forms.PasswordInput, strip=False
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.user.email.lower():
+            raise forms.ValidationError("That is not the email address of this account.")
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if not password:
+            raise forms.ValidationError("Please enter your password.")
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password
