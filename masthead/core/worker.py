@@ -44,6 +44,12 @@ def run_scheduled_jobs() -> None:
         call_command("publish_scheduled", verbosity=0)
     except Exception:
         logger.exception("Publishing scheduled pages failed; will retry")
+    try:
+        from masthead.mail.services import deliveries_sweep
+
+        deliveries_sweep()  # emails whose task was lost (a crashed worker, a non-DB queue)
+    except Exception:
+        logger.exception("Sweeping stuck email deliveries failed; will retry")
     finally:
         close_old_connections()
 
