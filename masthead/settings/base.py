@@ -185,9 +185,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/accounts/login/"
 
-# Reader accounts (django-allauth): email only, no usernames. Readers created by
-# the registration wall verify their address by finishing set-up, so
-# verification is optional here. See masthead/accounts/adapter.py.
+# Reader accounts (django-allauth): email only, no usernames. Verification is
+# "mandatory" because only then does sign-up answer the same for a taken address
+# (allauth emails "you already have an account" instead of saying so on screen).
+# Readers created by the registration wall are verified when they finish set-up,
+# and following an emailed sign-in link verifies the address too.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -196,7 +198,7 @@ ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
