@@ -1,7 +1,23 @@
+"""The WSGI application: the anonymous page cache in front of Django.
+
+``masthead serve`` runs this under granian. Cached pages for anonymous
+readers are answered by ``masthead.core.fastpath`` without entering Django;
+everything else (and every miss) is Django itself.
+"""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings.base")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+
+def _build():
+    from masthead.core.fastpath import PageCacheApp
+
+    return PageCacheApp(django_application)
+
+
+application = _build()

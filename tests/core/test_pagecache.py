@@ -1,0 +1,225 @@
+"""The anonymous page cache, driven through the WSGI application as a server would."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from masthead.core import pagecache
+from masthead.core.fastpath import PageCacheApp, _placeholder_tokens
+from masthead.core.models import SiteSettings
+from tests.content.factories import AuthorFactory, publish_story
+
+
+class Response:
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status_code = int(status.split()[0])
+        self.headers = headers
+        self.body = body
+        self.text = body.decode()
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def cookies(self) -> dict[str, str]:
+        found = {}
+        for name, value in self.headers:
+            if name.lower() == "set-cookie":
+                key, _, rest = value.strip().partition("=")
+                found[key] = rest.split(";")[0]
+        return found
+
+
+def call(app, path: str, *, method: str = "GET", cookies: dict | None = None, **headers):
+    """One request through ``app`` the way granian calls it."""
+    if cookies:
+        headers["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    environ = RequestFactory().generic(method, path, **headers).environ
+    got: list = []
+    # As django.test.Client does: keep the test's transaction open across requests.
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = app(environ, lambda status, hdrs, exc_info=None: got.extend([status, hdrs]))
+        body = b"".join(result)
+        if hasattr(result, "close"):
+            result.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return Response(got[0], list(got[1]), body)
+
+
+@pytest.fixture
+def app(db):
+    from django.core.wsgi import get_wsgi_application
+
+    cache.clear()
+    return PageCacheApp(get_wsgi_application())
+
+
+@pytest.fixture
+def story(section):
+    return publish_story(section, title="Harbour reopens after storm", slug="harbour")
+
+
+@pytest.fixture
+def unmetered(db):
+    """A generous allowance, so these tests see whole stories."""
+    SiteSettings.objects.update_or_create(defaults={"meter_allowance": 1000})
+
+
+def warm(app, path: str) -> Response:
+    """Two requests: the first starts a generation, the second renders and stores."""
+    call(app, path)
+    return call(app, path)
+
+
+def test_hit_runs_no_query_and_returns_the_stored_bytes_and_headers(
+    app, story, unmetered, django_assert_num_queries
+):
+    miss = warm(app, story.url)
+    assert miss.status_code == 200
+    with django_assert_num_queries(0):
+        hit = call(app, story.url)
+    assert hit.body == miss.body
+    assert "Harbour reopens after storm" in hit.text
+    shared = [h for h in miss.headers if h[0].lower() != "set-cookie"]
+    assert [h for h in hit.headers if h[0].lower() != "set-cookie"] == shared
+    assert hit.header("Content-Length") == str(len(hit.body))
+    assert hit.header("X-Content-Type-Options") == "nosniff"
+    assert hit.header("Content-Type").startswith("text/html")
+
+
+def test_home_page_is_cached_with_an_etag_and_revalidates(app, story, django_assert_num_queries):
+    home = warm(app, "/")
+    assert home.status_code == 200
+    assert home.header("Cache-Control") == "no-cache"
+    with django_assert_num_queries(0):
+        again = call(app, "/", HTTP_IF_NONE_MATCH=home.header("ETag"))
+    assert again.status_code == 304
+    assert again.body == b""
+
+
+def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_num_queries):
+    full = warm(app, story.url)
+    with django_assert_num_queries(0):
+        head = call(app, story.url, method="HEAD")
+    assert head.status_code == 200
+    assert head.body == b""
+    assert head.header("Content-Length") == str(len(full.body))
+
+
+def _queries(app, path, **kwargs) -> tuple[Response, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = call(app, path, **kwargs)
+    return response, len(queries)
+
+
+def test_signed_in_readers_and_posts_go_to_django(app, story, unmetered):
+    warm(app, story.url)
+    _, count = _queries(app, story.url, cookies={"sessionid": "abc"})
+    assert count > 0
+    _, count = _queries(app, story.url, cookies={"messages": "x"})
+    assert count > 0
+    response, count = _queries(app, story.url, method="POST")
+    assert count > 0 or response.status_code in (403, 405)
+    _, count = _queries(app, story.url + "?utm_source=x")
+    assert count > 0
+
+
+def test_admin_is_never_served_from_the_cache(app, story):
+    call(app, "/admin/login/")
+    _, count = _queries(app, "/admin/login/")
+    assert count > 0
+
+
+def test_not_found_is_not_cached(app, home):
+    warm(app, "/no-such-page/")
+    response, count = _queries(app, "/no-such-page/")
+    assert response.status_code == 404
+    assert count > 0
+
+
+def test_publishing_an_edit_shows_at_once(
+    app, story, unmetered, django_capture_on_commit_callbacks
+):
+    warm(app, story.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = "Harbour stays shut"
+        story.save_revision().publish()
+    response = call(app, story.url)
+    assert "Harbour stays shut" in response.text
+    assert "Harbour reopens after storm" not in response.text
+
+
+def test_unpublishing_gives_404(app, story, unmetered, django_capture_on_commit_callbacks):
+    warm(app, story.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.unpublish()
+    assert call(app, story.url).status_code == 404
+
+
+def test_an_authors_new_name_shows_on_cached_pages(
+    app, section, unmetered, django_capture_on_commit_callbacks
+):
+    author = AuthorFactory(name="Ada Reporter")
+    story = publish_story(section, title="Tides", authors=[author])
+    assert "Ada Reporter" in warm(app, story.url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Ada Correspondent"
+        author.save()
+    assert "Ada Correspondent" in call(app, story.url).text
+
+
+def test_a_new_story_shows_on_the_cached_home_page(
+    app, section, story, django_capture_on_commit_callbacks
+):
+    warm(app, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_story(section, title="Bridge vote tonight")
+    assert "Bridge vote tonight" in call(app, "/").text
+
+
+def test_an_edit_invalidates_every_process(
+    app, story, unmetered, django_capture_on_commit_callbacks
+):
+    """A second process (its own in-process table) sees the new generation too."""
+    from django.core.wsgi import get_wsgi_application
+
+    other = PageCacheApp(get_wsgi_application())
+    warm(app, story.url)
+    call(other, story.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = "Harbour stays shut"
+        story.save_revision().publish()
+    assert "Harbour stays shut" in call(other, story.url).text
+
+
+def test_site_settings_change_the_meter_policy_in_the_state(db, django_capture_on_commit_callbacks):
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        SiteSettings.objects.update_or_create(defaults={"meter_allowance": 7})
+    state = pagecache.store().state()
+    assert (state.allowance, state.period_days) == (7, 30)
+
+
+def test_state_survives_a_garbled_record(db):
+    cache.set(pagecache.STATE_KEY, "garbage")
+    assert pagecache.store().state() is None
+
+
+def test_csrf_tokens_become_a_placeholder():
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    secret = _get_new_csrf_string()
+    other = _mask_cipher_secret(_get_new_csrf_string())
+    token = _mask_cipher_secret(secret)
+    body = f'<input name="csrfmiddlewaretoken" value="{token}"><i>{other}</i>'.encode()
+    stored, found = _placeholder_tokens(body, secret)
+    assert found
+    assert token.encode() not in stored
+    assert other.encode() in stored  # not this reader's token: left alone
+    assert pagecache.CSRF_PLACEHOLDER in stored
