@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.content import urls as content_urls
+from masthead.content.api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("masthead.accounts.urls")),
     path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
+    path("api/v2/", api_router.urls),  # read-only content API (masthead/content/api.py)
     path("", include(content_urls)),
 ]
 

@@ -1,0 +1,210 @@
+"""The read-only JSON content API: Wagtail API v2 at ``/api/v2/``.
+
+Endpoints: ``pages`` (live, public pages: stories, sections, ...), ``images``,
+and the snippets ``authors``, ``series`` and ``videos``. Two choices differ
+from Wagtail's defaults, and why:
+
+- a story's ``body`` is served to staff only. The site is metered; an open API
+  returning every body in full would be the easiest way round the wall.
+  Everything a listing or an app needs (headline, deck, lead image, authors,
+  dates, links) stays public.
+- any malformed parameter answers 400 with a JSON ``message``. Wagtail checks
+  most parameters itself; values that reach the database unparsed (a date that
+  is not a date, an id that is not a number, a number too big for SQLite)
+  would otherwise surface as a server error.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import FieldError, ValidationError
+from django.db import DataError
+from django.utils import timezone
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.fields import Field
+from wagtail.api import APIField
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import BaseSerializer, PageSerializer
+from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from . import seo
+from .snippets import Author, Series, Video
+
+logger = logging.getLogger(__name__)
+
+# Errors that mean "this parameter's value cannot be used", raised by Django
+# while it converts a query-string value for the database.
+MALFORMED = (ValueError, TypeError, OverflowError, ValidationError, FieldError, DataError)
+STAFF_ONLY_FIELDS = frozenset({"body"})
+
+
+class SafeParametersMixin:
+    """Answer 400 with a message for malformed values instead of a 500."""
+
+    authentication_classes = [SessionAuthentication]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, MALFORMED):
+            logger.info("api: malformed parameters %s: %r", self.request.GET.urlencode(), exc)
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
+            exc = BadRequestError("malformed query parameter" + (f": {message}" if message else ""))
+        return super().handle_exception(exc)
+
+
+class SiteHtmlUrlField(Field):
+    """``html_url`` on ``SITE_URL``, the public origin, whatever the Site's host name."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, obj):
+        url = obj.get_url(self.context.get("request")) if hasattr(obj, "get_url") else None
+        if url is None and hasattr(obj, "get_absolute_url"):
+            url = obj.get_absolute_url()
+        return seo.absolute_url(url) if url else None
+
+
+class SitePageSerializer(PageSerializer):
+    html_url = SiteHtmlUrlField(read_only=True)
+
+
+class SnippetSerializer(BaseSerializer):
+    html_url = SiteHtmlUrlField(read_only=True)
+
+
+class PublicPagesAPIViewSet(SafeParametersMixin, PagesAPIViewSet):
+    """Live, public pages; story bodies for staff only (see module docstring)."""
+
+    base_serializer_class = SitePageSerializer
+    hidden_fields = STAFF_ONLY_FIELDS
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return [f for f in super().get_body_fields(model) if f.name not in cls.hidden_fields]
+
+    def get_serializer_class(self):
+        request = self.request
+        endpoint = StaffPagesAPIViewSet if request.user.is_staff else type(self)
+        if self.action == "listing_view":
+            model = self.get_queryset().model
+        else:
+            model = type(self.get_object())
+        fields_config = []
+        if "fields" in request.GET:
+            try:
+                fields_config = parse_fields_parameter(request.GET["fields"])
+            except ValueError as e:
+                raise BadRequestError(f"fields error: {e}") from e
+        return endpoint._get_serializer_class(
+            request.wagtailapi_router,
+            model,
+            fields_config,
+            show_details=self.action != "listing_view",
+        )
+
+
+class StaffPagesAPIViewSet(PublicPagesAPIViewSet):
+    """Not routed: its field list is used for staff requests to the pages endpoint."""
+
+    hidden_fields = frozenset()
+
+
+class PublicImagesAPIViewSet(SafeParametersMixin, ImagesAPIViewSet):
+    pass
+
+
+class SnippetAPIViewSet(SafeParametersMixin, BaseAPIViewSet):
+    """A read-only listing of a snippet model, filterable by its ``api_fields``."""
+
+    base_serializer_class = SnippetSerializer
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    meta_fields = BaseAPIViewSet.meta_fields + ["html_url"]
+    ordering: tuple[str, ...] = ("id",)
+    extra_fields: list[APIField] = []
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return super().get_body_fields(model) + cls.extra_fields
+
+    def get_queryset(self):
+        return self.model.objects.all().order_by(*self.ordering)
+
+    def find_object(self, queryset, request):
+        if "slug" in request.GET:
+            return queryset.filter(slug=request.GET["slug"]).first()
+        return super().find_object(queryset, request)
+
+
+class AuthorsAPIViewSet(SnippetAPIViewSet):
+    name = "authors"
+    model = Author
+    ordering = ("name", "id")
+    find_query_parameters = BaseAPIViewSet.find_query_parameters | {"slug"}
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["html_url", "name", "slug"]
+    nested_default_fields = BaseAPIViewSet.nested_default_fields + ["html_url", "name"]
+    extra_fields = [
+        APIField("photo_thumbnail", serializer=ImageRenditionField("fill-400x400", source="photo"))
+    ]
+
+
+class SeriesAPIViewSet(SnippetAPIViewSet):
+    name = "series"
+    model = Series
+    ordering = ("title", "id")
+    find_query_parameters = BaseAPIViewSet.find_query_parameters | {"slug"}
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["html_url", "title", "slug"]
+    nested_default_fields = BaseAPIViewSet.nested_default_fields + ["html_url", "title"]
+    extra_fields = [
+        APIField("image_thumbnail", serializer=ImageRenditionField("fill-800x450", source="image"))
+    ]
+
+
+class VideoFileField(Field):
+    def get_attribute(self, instance):
+        return instance.file or None
+
+    def to_representation(self, file):
+        return seo.absolute_url(file.url)
+
+
+class VideosAPIViewSet(SnippetAPIViewSet):
+    """Published videos (``published_at`` not in the future), newest first."""
+
+    name = "videos"
+    model = Video
+    ordering = ("-published_at", "-id")
+    find_query_parameters = BaseAPIViewSet.find_query_parameters | {"slug"}
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + [
+        "html_url",
+        "title",
+        "slug",
+        "published_at",
+    ]
+    nested_default_fields = BaseAPIViewSet.nested_default_fields + ["html_url", "title"]
+    extra_fields = [
+        APIField("file_url", serializer=VideoFileField(read_only=True)),
+        APIField(
+            "poster_thumbnail", serializer=ImageRenditionField("fill-800x450", source="poster")
+        ),
+        APIField("section"),
+        APIField("tags"),
+    ]
+
+    def get_queryset(self):
+        # Filter by primary key so that ?search= works: the search backend only
+        # filters on indexed fields, and the primary key always is one.
+        published = Video.objects.filter(published_at__lte=timezone.now()).values("pk")
+        return Video.objects.filter(pk__in=published).order_by(*self.ordering)
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)
+api_router.register_endpoint("images", PublicImagesAPIViewSet)
+api_router.register_endpoint("authors", AuthorsAPIViewSet)
+api_router.register_endpoint("series", SeriesAPIViewSet)
+api_router.register_endpoint("videos", VideosAPIViewSet)
