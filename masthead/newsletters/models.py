@@ -43,9 +43,15 @@ class NewsletterSubscription(models.Model):
     PENDING = "pending"
     ACTIVE = "active"
     UNSUBSCRIBED = "unsubscribed"
-    STATUSES = [(PENDING, "Awaiting confirmation"), (ACTIVE, "Active"), (UNSUBSCRIBED, "Unsubscribed")]
+    STATUSES = [
+        (PENDING, "Awaiting confirmation"),
+        (ACTIVE, "Active"),
+        (UNSUBSCRIBED, "Unsubscribed"),
+    ]
 
-    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="subscriptions")
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

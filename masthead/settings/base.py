@@ -185,6 +185,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/accounts/login/"
 
+# Registration wall rate limits ("count/period", django-ratelimit syntax: s, m, h, d).
+# Load tests raise them through the environment.
+RATELIMIT_WALL_IP = env.raw("RATELIMIT_WALL_IP", "30/10m")
+RATELIMIT_WALL_EMAIL = env.raw("RATELIMIT_WALL_EMAIL", "5/h")
+
 # Reader accounts (django-allauth): email only, no usernames. Verification is
 # "mandatory" because only then does sign-up answer the same for a taken address
 # (allauth emails "you already have an account" instead of saying so on screen).

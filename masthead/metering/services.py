@@ -1,0 +1,194 @@
+"""Write paths for the wall, trials and consent.
+
+Every sign-up answer on screen is the same whatever the address (no account
+enumeration); what differs is only which email goes out, and that is decided
+here, inside the transaction that records the sign-up, so the email is
+enqueued with the account and its consent or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from masthead.accounts.services import (
+    normalise_email,
+    reader_get_or_create,
+    safe_next_url,
+    signin_link_send,
+)
+from masthead.accounts.tokens import TokenGenerator
+
+from .models import Consent, Entitlement, TrialGrant
+
+# The set-up link in the activation email: a week to follow it, once.
+setup_tokens = TokenGenerator(salt="masthead.metering.setup", max_age=timedelta(days=7))
+SETUP_VALID_DAYS = 7
+# A repeated sign-up (or a resend) inside this window reuses the first email's
+# key, so it sends nothing new; after it, a fresh link goes out.
+ACTIVATION_RESEND_SECONDS = 3600
+
+
+def _site():
+    from masthead.core.models import SiteSettings
+
+    return SiteSettings.load()
+
+
+def email_hash(email: str) -> str:
+    """A stable fingerprint of an address that does not reveal it at a glance.
+
+    Unkeyed on purpose: it must outlive a change of ``SECRET_KEY`` or the
+    one-trial rule would reset with it.
+    """
+    canonical = normalise_email(email).lower()
+    return hashlib.sha256(f"masthead-trial:{canonical}".encode()).hexdigest()
+
+
+def account_is_activated(user) -> bool:
+    """Whether the reader finished setting up (or signed in some other way)."""
+    from allauth.account.models import EmailAddress
+
+    if user.last_login or user.has_usable_password():
+        return True
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def consent_record(*, user, source: str, ip: str | None, user_agent: str = "") -> Consent:
+    return Consent.objects.create(
+        user=user,
+        terms_version=_site().terms_version,
+        ip=ip or None,
+        user_agent=(user_agent or "")[:300],
+        source=source,
+    )
+
+
+def setup_url(*, user, next_url: str) -> str:
+    token = setup_tokens.make_token(user, data={"next": safe_next_url(next_url)})
+    return settings.SITE_URL + reverse("metering:welcome", args=[token])
+
+
+def activation_send(*, user, next_url: str) -> None:
+    """Enqueue the activation email (in the caller's transaction).
+
+    The first one's key is ``wall-activation:<user id>``, so any number of
+    repeated sign-ups in the first hour send exactly one email; later repeats
+    (the reader lost it) get one fresh link per hour.
+    """
+    from masthead.mail.services import email_enqueue
+
+    age = (timezone.now() - user.date_joined).total_seconds()
+    bucket = max(0, int(age // ACTIVATION_RESEND_SECONDS))
+    key = f"wall-activation:{user.pk}" + (f":{bucket}" if bucket else "")
+    site = _site()
+    email_enqueue(
+        key=key,
+        to=user.email,
+        template="metering/activation",
+        context={
+            "setup_url": setup_url(user=user, next_url=next_url),
+            "email": user.email,
+            "trial_weeks": site.trial_weeks,
+            "valid_days": SETUP_VALID_DAYS,
+        },
+    )
+
+
+def wall_signup(
+    *, email: str, agreed: bool, ip: str | None, next_url: str, user_agent: str = ""
+) -> None:
+    """A reader gave their address at the wall: account, consent and one email.
+
+    New or not-yet-activated address: the activation email (set-up link).
+    Activated account: a sign-in link instead. Deactivated account: nothing.
+    The caller shows the same answer in every case.
+    """
+    if not agreed:
+        raise ValueError("wall_signup needs the reader's agreement to the terms")
+    next_url = safe_next_url(next_url)
+    with transaction.atomic():
+        user, _created = reader_get_or_create(email=email)
+        if not user.is_active:
+            return
+        consent_record(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent)
+        if account_is_activated(user):
+            signin_link_send(user=user, next_url=next_url)
+        else:
+            activation_send(user=user, next_url=next_url)
+
+
+def setup_link_resend(*, email: str, next_url: str) -> None:
+    """Send a fresh set-up link, or a sign-in link if the account is set up already.
+
+    For an address with no account, nothing: the page answers the same.
+    """
+    from masthead.accounts.models import User
+
+    user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
+    if user is None:
+        return
+    with transaction.atomic():
+        if account_is_activated(user):
+            signin_link_send(user=user, next_url=safe_next_url(next_url))
+        else:
+            activation_send(user=user, next_url=next_url)
+
+
+def trial_start(*, user) -> Entitlement | None:
+    """Start the free trial, unless this address ever had one (or the reader pays).
+
+    The ``TrialGrant`` row is the lock: its unique hash lets exactly one of any
+    number of concurrent or repeated calls through, across account deletions.
+    """
+    now = timezone.now()
+    if Entitlement.objects.active(now).filter(user=user, kind=Entitlement.PAID).exists():
+        return None
+    try:
+        with transaction.atomic():
+            TrialGrant.objects.create(email_hash=email_hash(user.email), user=user, granted_at=now)
+    except IntegrityError:
+        return None
+    return Entitlement.objects.create(
+        user=user,
+        kind=Entitlement.TRIAL,
+        starts_at=now,
+        ends_at=now + timedelta(weeks=_site().trial_weeks),
+    )
+
+
+def reader_activate(
+    *, user, password: str | None, ip: str | None, user_agent: str = ""
+) -> Entitlement | None:
+    """Finish the set-up: verified address, optional password, trial, newsletter, consent.
+
+    Returns the trial started, or None when the address already had its trial.
+    The caller signs the reader in afterwards (which also spends the link).
+    """
+    from allauth.account.models import EmailAddress
+
+    from masthead.newsletters.services import newsletter_default, newsletter_subscribe
+
+    with transaction.atomic():
+        if password:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is None:
+            EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        elif not (address.verified and address.primary):
+            EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+            address.verified = address.primary = True
+            address.save(update_fields=["verified", "primary"])
+        trial = trial_start(user=user)
+        daily = newsletter_default()
+        if daily is not None:
+            newsletter_subscribe(user=user, newsletter=daily)
+        consent_record(user=user, source=Consent.WELCOME, ip=ip, user_agent=user_agent)
+    return trial

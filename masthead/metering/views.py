@@ -1,0 +1,157 @@
+"""The wall's form endpoint and the account set-up pages. Thin: parse, limit, call, answer.
+
+The wall works without JavaScript (a full-page POST answered by the story's
+walled page, showing the errors or the thank-you) and with it (``wall.js``
+posts in place and swaps in the fragment this returns as JSON).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masthead.accounts.services import safe_next_url
+from masthead.accounts.tokens import TokenStatus
+
+from . import services
+from .forms import ResendForm, SetupForm, WallForm
+from .limits import wall_limit_message
+
+
+def _client(request: HttpRequest) -> tuple[str | None, str]:
+    return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _story(story_id) -> object | None:
+    from masthead.content.models import StoryPage
+
+    try:
+        return StoryPage.objects.live().public().filter(pk=int(story_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
+    """The wall in its current state: as JSON for wall.js, else as a whole page."""
+    if _wants_json(request):
+        context = {"page": story, **wall}
+        html = render_to_string("metering/wall.html", context, request)
+        return JsonResponse({"ok": status == 200, "html": html}, status=status)
+    if story is not None:
+        # The story's own walled page: the reader stays where they were.
+        context = story.get_context(request)
+        context.update(walled=True, **wall)
+        return TemplateResponse(request, story.get_template(request), context, status=status)
+    return render(request, "metering/wall_page.html", wall, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def wall(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        story = _story(request.GET.get("story"))
+        next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
+        return render(request, "metering/wall_page.html", {"page": story, "wall_next": next_url})
+    form = WallForm(request.POST)
+    valid = form.is_valid()
+    story = _story(form.cleaned_data.get("story") if valid else request.POST.get("story"))
+    default_next = story.url if story else "/"
+    next_url = safe_next_url(request.POST.get("next"), default_next)
+    if not valid:
+        return _wall_answer(request, story=story, status=400, wall_form=form, wall_next=next_url)
+    notice = wall_limit_message(request, email=form.cleaned_data["email"])
+    if notice:
+        return _wall_answer(
+            request,
+            story=story,
+            status=429,
+            wall_form=form,
+            wall_next=next_url,
+            wall_notice=notice,
+        )
+    ip, agent = _client(request)
+    services.wall_signup(
+        email=form.cleaned_data["email"], agreed=True, ip=ip, next_url=next_url, user_agent=agent
+    )
+    if _wants_json(request):
+        return _wall_answer(request, story=story, wall_done=True)
+    query = {"next": next_url, **({"story": story.pk} if story else {})}
+    return HttpResponseRedirect(f"{reverse('metering:wall_sent')}?{urlencode(query)}")
+
+
+def wall_sent(request: HttpRequest) -> HttpResponse:
+    """After a no-JavaScript sign-up: the story page with "Thank you." in the wall's place."""
+    story = _story(request.GET.get("story"))
+    next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
+    return _wall_answer(request, story=story, wall_done=True, wall_next=next_url)
+
+
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the activation email. GET only shows the form (mail scanners
+    prefetch links); the POST finishes the set-up and spends the link."""
+    check = services.setup_tokens.check_token(token)
+    next_url = safe_next_url((check.data or {}).get("next"))
+    if not check.ok:
+        if (
+            check.status is TokenStatus.USED
+            and request.user.is_authenticated
+            and request.user.pk == getattr(check.user, "pk", None)
+        ):
+            return HttpResponseRedirect(next_url)  # a double click on "Continue"
+        return render(
+            request,
+            "metering/welcome_invalid.html",
+            {"status": check.status.value, "form": ResendForm(initial={"next": next_url})},
+            status=410 if check.status is not TokenStatus.INVALID else 400,
+        )
+    user = check.user
+    form = SetupForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        ip, agent = _client(request)
+        services.reader_activate(
+            user=user, password=form.cleaned_data["password"], ip=ip, user_agent=agent
+        )
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        return HttpResponseRedirect(next_url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "metering/welcome.html",
+        {"form": form, "reader": user, "next": next_url},
+        status=status,
+    )
+
+
+@require_POST
+def welcome_resend(request: HttpRequest) -> HttpResponse:
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "metering/welcome_invalid.html",
+            {"status": "resend", "form": form},
+            status=400,
+        )
+    notice = wall_limit_message(request, email=form.cleaned_data["email"])
+    if notice:
+        return render(
+            request,
+            "metering/welcome_invalid.html",
+            {"status": "resend", "form": form, "notice": notice},
+            status=429,
+        )
+    services.setup_link_resend(
+        email=form.cleaned_data["email"], next_url=form.cleaned_data.get("next") or "/"
+    )
+    return render(request, "metering/welcome_resent.html")

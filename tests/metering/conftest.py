@@ -1,0 +1,44 @@
+"""Fixtures for the meter and the wall: a handful of stories, readers, settings."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from masthead.core.models import SiteSettings
+from masthead.metering.meter import meter_policy_clear
+from tests.content.factories import publish_story
+from tests.metering.factories import ReaderFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """Rate-limit counters and the cached policy must not leak between tests."""
+    cache.clear()
+    meter_policy_clear()
+    yield
+    cache.clear()
+    meter_policy_clear()
+
+
+@pytest.fixture
+def site_settings(db):
+    return SiteSettings.load()
+
+
+@pytest.fixture
+def stories(section):
+    """Six stories whose paragraphs are easy to find in the HTML."""
+    return [
+        publish_story(
+            section,
+            title=f"Story {n}",
+            paragraphs=[f"Story {n} paragraph {p}." for p in range(1, 7)],
+        )
+        for n in range(1, 7)
+    ]
+
+
+@pytest.fixture
+def reader(db):
+    return ReaderFactory()
