@@ -95,6 +95,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def granian_command(
+    target: str, *, host: str, port: int, workers: int, threads: int = 1
+) -> list[str]:
+    """granian's command line for a WSGI ``target``; the benchmark's ceiling uses it too.
+
+    One blocking thread per worker: a page-cache hit holds the GIL for all
+    but a Redis round trip, so more threads only add switching (measured with
+    ``python -m bench``); scale with ``--workers`` (one per core). Backpressure
+    bounds the requests a worker accepts at once, so a burst queues in the
+    kernel's backlog instead of in memory. No websockets, no access log.
+    """
+    return [
+        sys.executable, "-m", "granian",
+        "--interface", "wsgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--blocking-threads", str(threads),
+        "--backpressure", str(max(threads, 1) * 64),
+        "--no-ws",
+        "--log-level", "warning",
+        target,
+    ]  # fmt: skip
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup(PRODUCTION_SETTINGS)
     from django.conf import settings
@@ -106,17 +131,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not manifest.exists() or args.collectstatic:
         print("Collecting static files ...", flush=True)
         call_command("collectstatic", interactive=False, verbosity=0)
-    command = [
-        sys.executable, "-m", "granian",
-        "--interface", "wsgi",
-        "--host", args.host,
-        "--port", str(args.port),
-        "--workers", str(args.workers),
-        "--blocking-threads", str(args.threads),
-        "--no-ws",
-        "--log-level", "warning",
-        "masthead.wsgi:application",
-    ]  # fmt: skip
+    target = "masthead.wsgi:application" if args.page_cache else "masthead.wsgi:django_application"
+    command = granian_command(
+        target, host=args.host, port=args.port, workers=args.workers, threads=args.threads
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
     print(
         f"Serving Masthead on http://{args.host}:{args.port}/ with {args.workers} workers",
@@ -180,6 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     serve.add_argument("--threads", type=int, default=1, help="blocking threads per worker")
     serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.add_argument(
+        "--no-page-cache",
+        dest="page_cache",
+        action="store_false",
+        help="serve every request through Django (to measure or debug the page cache)",
+    )
     serve.add_argument(
         "--collectstatic", action="store_true", help="collect static files even if present"
     )
