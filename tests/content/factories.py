@@ -7,6 +7,7 @@ from datetime import timedelta
 import factory
 import wagtail_factories
 from django.utils import timezone
+from wagtail.models import Collection
 
 from masthead.content.models import HomePage, SectionPage, StoryAuthor, StoryPage
 from masthead.content.snippets import Author, Series, Video
@@ -42,6 +43,14 @@ class VideoFactory(factory.django.DjangoModelFactory):
     caption = "A short film."
     credit = "Masthead Video"
     published_at = factory.LazyFunction(timezone.now)
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    """A small real JPEG in the root collection, so renditions can be generated."""
+
+    title = factory.Sequence(lambda n: f"Picture {n}")
+    file = factory.django.ImageField(width=1200, height=800, color="steelblue", format="JPEG")
+    collection = factory.LazyFunction(lambda: Collection.get_first_root_node())
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
