@@ -94,6 +94,23 @@ def signin_link_request(*, email: str, next_url: str = "/") -> None:
             signin_link_send(user=user, next_url=next_url)
 
 
+def email_address_verify(*, user: User) -> None:
+    """Mark the account's address as confirmed (and primary) for allauth: the
+    reader has shown they read mail sent to it."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    elif not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+            primary=False
+        )
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
 def account_deactivate(*, user: User) -> None:
     """Switch the account off (it can no longer sign in) and keep its data."""
     User.objects.filter(pk=user.pk).update(is_active=False)

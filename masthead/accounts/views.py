@@ -62,11 +62,16 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
         status = TokenStatus.INVALID if check.ok else check.status
         form = SigninLinkForm(initial={"email": getattr(check.user, "email", "")})
         return render(
-            request, "account/signin_link_invalid.html", {"status": status, "form": form}, 400
+            request,
+            "account/signin_link_invalid.html",
+            {"status": status, "form": form},
+            status=400,
         )
     next_url = services.safe_next_url((check.data or {}).get("next"))
     if request.method == "POST":
         with transaction.atomic():
+            # The link reached the inbox, so the address is confirmed.
+            services.email_address_verify(user=check.user)
             login(request, check.user, backend=BACKEND)  # updates last_login: the link is used
         messages.success(request, "You are signed in.")
         return redirect(next_url)
@@ -99,3 +104,8 @@ def delete(request: HttpRequest) -> HttpResponse:
 @require_GET
 def goodbye(request: HttpRequest) -> HttpResponse:
     return render(request, "account/goodbye.html")
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The answer when a rate limit (allauth's or ours) stops a request."""
+    return render(request, "account/429.html", status=429)
