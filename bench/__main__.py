@@ -1,0 +1,263 @@
+"""``python -m bench``: serve the demo with ``masthead serve`` and measure it with wrk.
+
+Prepares a data folder with the demo content (SQLite by default, PostgreSQL
+with ``--database-url``), starts ``masthead serve`` on 127.0.0.1 with two
+workers, then loads every scenario in ``bench/scenarios`` at concurrency 1,
+16 and 64, and two references serving the same story bytes: the smallest
+WSGI callable under granian (the Python ceiling) and nginx (the machine's
+ceiling). Prints one table; ``--json`` writes every figure and ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import report, scenarios, servers, wrk
+from .report import CEILING, NGINX, Row
+from .scenarios import Context, Run
+
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="runs of ~3 s (whole < 2 min)")
+    parser.add_argument("--duration", type=float, help="seconds per run (default 10, quick 3)")
+    parser.add_argument("--json", type=Path, help="write every figure and ratio to this file")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in the data dir)")
+    parser.add_argument(
+        "--redis-url",
+        help=f"cache; default {DEFAULT_REDIS} if reachable, else the file cache",
+    )
+    parser.add_argument("--no-redis", action="store_true", help="use the file cache")
+    parser.add_argument("--data-dir", type=Path, help="where the demo data lives (kept)")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the demo data first")
+    parser.add_argument("--workers", type=int, default=2, help="web workers (default 2)")
+    parser.add_argument("--port-base", type=int, help="use ports base+1..base+3, else free ports")
+    parser.add_argument("--only", help="comma-separated scenario modules (default: all)")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="serve through Django only (before/after)"
+    )
+    return parser.parse_args(argv)
+
+
+def _reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _local(url: str, what: str) -> None:
+    host = urlsplit(url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit(f"bench: {what} must be on 127.0.0.1, not {host}")
+
+
+def _ensure_postgres_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _prepare_env(args: argparse.Namespace, port: int) -> tuple[dict[str, str], dict]:
+    database_url = args.database_url
+    if database_url:
+        _local(database_url, "--database-url")
+    key = hashlib.sha1((database_url or "sqlite").encode()).hexdigest()[:8]
+    data_dir = (args.data_dir or Path(tempfile.gettempdir()) / f"masthead-bench-{key}").resolve()
+    if args.fresh and data_dir.exists():
+        import shutil
+
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = data_dir / "secret_key"
+    if not secret.exists():
+        secret.write_text(secrets.token_urlsafe(50))
+    database_url = database_url or f"sqlite:///{data_dir / 'masthead.sqlite3'}"
+    redis_url = None
+    if not args.no_redis:
+        candidate = args.redis_url or DEFAULT_REDIS
+        _local(candidate, "--redis-url")
+        if _reachable(candidate):
+            redis_url = candidate
+        elif args.redis_url:
+            raise SystemExit(f"bench: Redis at {args.redis_url} is not reachable")
+    env = {
+        "DJANGO_SETTINGS_MODULE": "masthead.settings.base",
+        "MASTHEAD_DATA_DIR": str(data_dir),
+        "SECRET_KEY": secret.read_text().strip(),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "EMAIL_URL": "locmem:",
+        "LOG_LEVEL": "WARNING",
+        "CACHE_KEY_PREFIX": f"masthead-bench-{secrets.token_hex(4)}",
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    setup = {
+        "data_dir": str(data_dir),
+        "database": "postgresql" if database_url.startswith("postgres") else "sqlite",
+        "cache": f"redis ({redis_url})" if redis_url else "file",
+        "workers": args.workers,
+        "page_cache": not args.no_page_cache,
+    }
+    return env, setup
+
+
+def _manage(env: dict[str, str], *command: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "manage", *command],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench: masthead manage {' '.join(command)} failed:\n{done.stderr}")
+
+
+def _story(ctx: Context) -> None:
+    out = ctx.django(
+        "from masthead.content.models import StoryPage\n"
+        "story = StoryPage.objects.live().order_by('-first_published_at').first()\n"
+        "print(story.pk, story.get_url())\n"
+    )
+    story_id, path = out.split()
+    ctx.story_id, ctx.story_path = int(story_id), path
+
+
+def _measure(run: Run, base_url: str, duration: float, warmup: float) -> list[Row]:
+    url = base_url + run.path
+    if run.warm:
+        wrk.run(url, concurrency=16, duration=warmup, headers=run.headers, script=run.script)
+    rows = []
+    for concurrency in run.concurrency:
+        result = wrk.run(
+            url, concurrency=concurrency, duration=duration, headers=run.headers, script=run.script
+        )
+        rows.append(Row(run.scenario, concurrency, result, baseline=run.baseline))
+        print(
+            f"  {run.scenario:<16} c={concurrency:<3} {result.requests_per_s:>9,.0f} req/s"
+            f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
+            + (f"  ({result.errors} errors)" if result.errors else ""),
+            flush=True,
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk.executable()  # fail early and clearly
+    duration = args.duration or (3.0 if args.quick else 10.0)
+    warmup = 1.0 if args.quick else 3.0
+    ports = (
+        [args.port_base + i for i in (1, 2, 3)]
+        if args.port_base
+        else [servers.free_port() for _ in range(3)]
+    )
+    env, setup = _prepare_env(args, ports[0])
+    if env["DATABASE_URL"].startswith("postgres"):
+        _ensure_postgres_database(env["DATABASE_URL"])
+    modules = scenarios.discover(set(args.only.split(",")) if args.only else None)
+    for module in modules:
+        if hasattr(module, "server_env"):
+            env.update(module.server_env(args))
+    print(
+        f"bench: {setup['database']} database, {setup['cache']} cache, "
+        f"{args.workers} workers, {duration:.0f} s per run",
+        flush=True,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    started = time.monotonic()
+    with (
+        tempfile.TemporaryDirectory(prefix="masthead-bench-") as tmp_name,
+        servers.Processes() as procs,
+    ):
+        tmp = Path(tmp_name)
+        print("Preparing the demo data (migrate, load_demo) ...", flush=True)
+        _manage(env, "migrate", "--no-input", "-v0")
+        _manage(env, "load_demo", "-v0")
+        log = tmp / "masthead.log"
+        serve = [sys.executable, "-m", "masthead.cli", "serve", "--host", "127.0.0.1"]
+        serve += ["--port", str(ports[0]), "--workers", str(args.workers)]
+        if args.no_page_cache:
+            serve.append("--no-page-cache")
+        process = procs.start("masthead", serve, env={**os.environ, **env}, log=log)
+        base_url = f"http://127.0.0.1:{ports[0]}"
+        servers.wait_until_up(base_url + "/", process, log)
+        ctx = Context(base_url=base_url, env=env, tmp=tmp, quick=args.quick)
+        _story(ctx)
+        body = servers.wait_until_up(base_url + ctx.story_path, process, log)
+        story_file = tmp / "story.html"
+        story_file.write_bytes(body)
+        servers.granian_ceiling(
+            procs, body=story_file, port=ports[1], workers=args.workers, tmp=tmp
+        )
+        servers.nginx_static(procs, body=story_file, port=ports[2], workers=args.workers, tmp=tmp)
+        print(f"Story page: {ctx.story_path} ({len(body):,} bytes)", flush=True)
+
+        rows: list[Row] = []
+        try:
+            for module in modules:
+                if hasattr(module, "prepare"):
+                    module.prepare(ctx)
+                for run in module.runs(ctx):
+                    rows += _measure(run, base_url, duration, warmup)
+            for name, port in ((CEILING, ports[1]), (NGINX, ports[2])):
+                rows += _measure(Run(name, "/"), f"http://127.0.0.1:{port}", duration, warmup)
+        except wrk.WrkError as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 1
+    report.add_ratios(rows)
+    print()
+    print(report.table(rows))
+    goal = report.goal_check(rows)
+    if goal["met"] is not None:
+        verdict = "met" if goal["met"] else "NOT met"
+        print(
+            f"\nGoal: story at c=64 >= {goal['min_ratio']:.0%} of the Python ceiling with "
+            f"p99 < {goal['max_p99_ms']:.0f} ms: {verdict} "
+            f"({goal['ratio']:.1%}, p99 {goal['p99_ms']:.1f} ms)"
+        )
+    for name, note in ctx.notes.items():
+        print(f"{name}: {note}")
+    print(
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"{setup['database']}, {setup['cache']} cache; took {time.monotonic() - started:.0f} s"
+    )
+    if args.json:
+        report.write_json(args.json, rows=rows, setup=setup, notes=ctx.notes)
+        print(f"Wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; servers stopped.", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,16 @@
+"""The anonymous home page and story page, as a reader without cookies gets them.
+
+A reader without cookies is the worst case for the meter (every request
+starts a new meter and gets a Set-Cookie), and the common case for a story
+shared on social media.
+"""
+
+from __future__ import annotations
+
+from . import Context, Run
+
+ORDER = 10
+
+
+def runs(ctx: Context) -> list[Run]:
+    return [Run("home", ctx.home_path), Run("story", ctx.story_path)]

@@ -1,0 +1,114 @@
+"""Running wrk and reading its report.
+
+wrk (the Debian package) is the load generator: one C process, keep-alive
+connections, a latency histogram. We read four things from its text report:
+requests per second, the 50th and 99th latency percentiles (``--latency``),
+and the error counters, which a result must show rather than hide.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass, field
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+_PERCENTILE = re.compile(r"^\s*(50|75|90|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.M)
+_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)\s*$", re.M)
+_TOTAL = re.compile(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h),", re.M)
+_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", re.M)
+_NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)", re.M)
+
+
+class WrkError(RuntimeError):
+    """wrk is missing, failed, or printed something we cannot read."""
+
+
+@dataclass
+class WrkResult:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    duration_s: float
+    socket_errors: int = 0
+    non_2xx: int = 0
+    percentiles_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return self.socket_errors + self.non_2xx
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "errors": self.errors}
+
+
+def parse(output: str) -> WrkResult:
+    """The figures in one wrk report (run with ``--latency``)."""
+    rate = _RATE.search(output)
+    if rate is None:
+        raise WrkError(f"no Requests/sec line in wrk output:\n{output}")
+    percentiles = {p: float(v) * _UNITS_MS[unit] for p, v, unit in _PERCENTILE.findall(output)}
+    if "50" not in percentiles or "99" not in percentiles:
+        raise WrkError(f"no latency distribution in wrk output (use --latency):\n{output}")
+    total = _TOTAL.search(output)
+    requests, duration = (0, 0.0)
+    if total:
+        requests = int(total[1])
+        duration = float(total[2]) * _UNITS_MS[total[3]] / 1000.0
+    socket = _SOCKET.search(output)
+    non_2xx = _NON_2XX.search(output)
+    return WrkResult(
+        requests_per_s=float(rate[1]),
+        p50_ms=percentiles["50"],
+        p99_ms=percentiles["99"],
+        requests=requests,
+        duration_s=duration,
+        socket_errors=sum(int(n) for n in socket.groups()) if socket else 0,
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        percentiles_ms=percentiles,
+    )
+
+
+def executable() -> str:
+    found = shutil.which("wrk")
+    if found is None:
+        raise WrkError("wrk is not installed. On Debian or Ubuntu: sudo apt-get install -y wrk")
+    return found
+
+
+def run(
+    url: str,
+    *,
+    concurrency: int,
+    duration: float,
+    headers: dict[str, str] | None = None,
+    script: str | None = None,
+    threads: int = 2,
+) -> WrkResult:
+    """One bounded wrk run against ``url`` (127.0.0.1 only)."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise WrkError(f"refusing to load anything but 127.0.0.1: {url}")
+    command = [
+        executable(),
+        f"-t{max(1, min(threads, concurrency))}",
+        f"-c{concurrency}",
+        f"-d{max(1, round(duration))}s",
+        "--latency",
+        "--timeout", "5s",
+    ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=duration + 30, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise WrkError(f"wrk did not finish in time: {' '.join(command)}") from exc
+    if done.returncode != 0:
+        raise WrkError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    return parse(done.stdout)

@@ -1,0 +1,98 @@
+"""The benchmark's own arithmetic: reading wrk reports, ratios, the table and the goal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import report, scenarios, wrk
+from bench.report import CEILING, NGINX, Row
+
+SAMPLES = Path(__file__).parent
+
+
+def sample(name: str) -> str:
+    return (SAMPLES / name).read_text()
+
+
+def test_parses_a_report_at_concurrency_64():
+    result = wrk.parse(sample("wrk_c64.txt"))
+    assert result.requests_per_s == 31551.08
+    assert result.p50_ms == pytest.approx(1.39)
+    assert result.p99_ms == pytest.approx(42.77)
+    assert result.requests == 97174
+    assert result.duration_s == pytest.approx(3.08)
+    assert result.errors == 0
+
+
+def test_microseconds_become_milliseconds():
+    result = wrk.parse(sample("wrk_c1.txt"))
+    assert result.p50_ms == pytest.approx(0.109)
+    assert result.percentiles_ms["99"] == pytest.approx(7.41)
+
+
+def test_seconds_and_errors_are_read():
+    result = wrk.parse(sample("wrk_errors.txt"))
+    assert result.p50_ms == pytest.approx(1200.0)
+    assert result.p99_ms == pytest.approx(1990.0)
+    assert result.socket_errors == 9
+    assert result.non_2xx == 3
+    assert result.errors == 12
+
+
+def test_output_without_latency_distribution_is_an_error():
+    text = "\n".join(
+        line for line in sample("wrk_c64.txt").splitlines() if "%" not in line or "Latency" in line
+    )
+    with pytest.raises(wrk.WrkError, match="--latency"):
+        wrk.parse(text)
+
+
+def test_only_127_0_0_1_is_loaded():
+    with pytest.raises(wrk.WrkError, match="127.0.0.1"):
+        wrk.run("http://example.org/", concurrency=1, duration=1)
+
+
+def _row(name: str, concurrency: int, rate: float, p99: float = 5.0, baseline=None) -> Row:
+    result = wrk.WrkResult(requests_per_s=rate, p50_ms=1.0, p99_ms=p99, requests=1, duration_s=1)
+    return Row(name, concurrency, result, baseline=baseline)
+
+
+def test_ratios_table_goal_and_json(tmp_path):
+    rows = [
+        _row("story", 64, 12000, p99=20.0),
+        _row("metered", 64, 10800, baseline="story"),
+        _row(CEILING, 64, 40000),
+        _row(NGINX, 64, 100000),
+    ]
+    report.add_ratios(rows)
+    assert rows[0].ratio_ceiling == 0.3
+    assert rows[0].ratio_nginx == 0.12
+    assert rows[1].ratio_baseline == 0.9
+    goal = report.goal_check(rows)
+    assert goal["met"] is True and goal["ratio"] == 0.3
+    text = report.table(rows)
+    assert "| story" in text and "0.300" in text and "0.90 of story" in text
+    out = tmp_path / "bench.json"
+    report.write_json(out, rows=rows, setup={"database": "sqlite"}, notes={})
+    data = json.loads(out.read_text())
+    assert data["cpu_count"] >= 1 and data["python"] and data["date"]
+    assert data["runs"][0]["ratio_ceiling"] == 0.3
+    assert data["goal"]["met"] is True
+
+
+def test_goal_fails_on_slow_tail():
+    rows = [_row("story", 64, 12000, p99=80.0), _row(CEILING, 64, 40000)]
+    report.add_ratios(rows)
+    assert report.goal_check(rows)["met"] is False
+
+
+def test_scenarios_are_discovered_in_order():
+    names = [module.__name__.rsplit(".", 1)[-1] for module in scenarios.discover()]
+    assert names[0] == "pages"
+    ctx = scenarios.Context(base_url="http://127.0.0.1:1", env={}, tmp=SAMPLES, quick=True)
+    ctx.story_path = "/world/a/"
+    runs = scenarios.discover({"pages"})[0].runs(ctx)
+    assert [(run.scenario, run.path) for run in runs] == [("home", "/"), ("story", "/world/a/")]
