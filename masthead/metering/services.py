@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.accounts.services import (
+    email_address_verify,
     normalise_email,
     reader_get_or_create,
     safe_next_url,
@@ -170,22 +171,13 @@ def reader_activate(
     Returns the trial started, or None when the address already had its trial.
     The caller signs the reader in afterwards (which also spends the link).
     """
-    from allauth.account.models import EmailAddress
-
     from masthead.newsletters.services import newsletter_default, newsletter_subscribe
 
     with transaction.atomic():
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])
-        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
-        if address is None:
-            EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
-            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        elif not (address.verified and address.primary):
-            EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
-            address.verified = address.primary = True
-            address.save(update_fields=["verified", "primary"])
+        email_address_verify(user=user)
         trial = trial_start(user=user)
         daily = newsletter_default()
         if daily is not None:

@@ -8,7 +8,8 @@ posts in place and swaps in the fragment this returns as JSON).
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -119,10 +120,14 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     form = SetupForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         ip, agent = _client(request)
-        services.reader_activate(
-            user=user, password=form.cleaned_data["password"], ip=ip, user_agent=agent
-        )
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        with transaction.atomic():
+            # Two quick POSTs of one link: the second waits here, then finds it spent.
+            user = get_user_model().objects.select_for_update().get(pk=user.pk)
+            if services.setup_tokens.check_token(token).ok:
+                services.reader_activate(
+                    user=user, password=form.cleaned_data["password"], ip=ip, user_agent=agent
+                )
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return HttpResponseRedirect(next_url)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -42,3 +42,11 @@ def stories(section):
 @pytest.fixture
 def reader(db):
     return ReaderFactory()
+
+
+@pytest.fixture
+def walled_story(stories, site_settings):
+    """A story an anonymous reader meets behind the wall (allowance 0)."""
+    site_settings.meter_allowance = 0
+    site_settings.save()
+    return stories[0]
