@@ -17,6 +17,8 @@ from Wagtail's defaults, and why:
 from __future__ import annotations
 
 import logging
+import re
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db import DataError
@@ -25,6 +27,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.fields import Field
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import BaseSerializer, PageSerializer
 from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
@@ -41,12 +44,44 @@ logger = logging.getLogger(__name__)
 # while it converts a query-string value for the database.
 MALFORMED = (ValueError, TypeError, OverflowError, ValidationError, FieldError, DataError)
 STAFF_ONLY_FIELDS = frozenset({"body"})
+MAX_OFFSET = 1_000_000
+MAX_SEARCH_LENGTH = 200
+# Full-text backends parse their own query syntax (SQLite FTS5 fails on a stray
+# quote); readers and apps search for words, so everything else becomes a space.
+SEARCH_NOISE = re.compile(r"[^\w\s]+")
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's limit/offset paging, refusing offsets no database can seek to."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class WordSearchFilter(SearchFilter):
+    """Wagtail's ``?search=``, with the query reduced to words first."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return super().filter_queryset(request, queryset, view)
+        query = request.GET["search"]
+        if len(query) > MAX_SEARCH_LENGTH:
+            raise BadRequestError(f"search cannot be longer than {MAX_SEARCH_LENGTH} characters")
+        params = request.GET.copy()
+        params["search"] = " ".join(SEARCH_NOISE.sub(" ", query).split())
+        if not params["search"]:
+            return queryset.none()
+        return super().filter_queryset(SimpleNamespace(GET=params), queryset, view)
 
 
 class SafeParametersMixin:
     """Answer 400 with a message for malformed values instead of a 500."""
 
     authentication_classes = [SessionAuthentication]
+    pagination_class = BoundedPagination
 
     def handle_exception(self, exc):
         if isinstance(exc, MALFORMED):
@@ -81,6 +116,7 @@ class PublicPagesAPIViewSet(SafeParametersMixin, PagesAPIViewSet):
     """Live, public pages; story bodies for staff only (see module docstring)."""
 
     base_serializer_class = SitePageSerializer
+    filter_backends = [*PagesAPIViewSet.filter_backends[:-1], WordSearchFilter]
     hidden_fields = STAFF_ONLY_FIELDS
 
     @classmethod
@@ -115,14 +151,14 @@ class StaffPagesAPIViewSet(PublicPagesAPIViewSet):
 
 
 class PublicImagesAPIViewSet(SafeParametersMixin, ImagesAPIViewSet):
-    pass
+    filter_backends = [FieldsFilter, OrderingFilter, WordSearchFilter]
 
 
 class SnippetAPIViewSet(SafeParametersMixin, BaseAPIViewSet):
     """A read-only listing of a snippet model, filterable by its ``api_fields``."""
 
     base_serializer_class = SnippetSerializer
-    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    filter_backends = [FieldsFilter, OrderingFilter, WordSearchFilter]
     meta_fields = BaseAPIViewSet.meta_fields + ["html_url"]
     ordering: tuple[str, ...] = ("id",)
     extra_fields: list[APIField] = []

@@ -312,3 +312,21 @@ def test_reader_pages_never_fail_on_malformed_query_strings(client, story, query
     for path in ["/authors/ada-reporter/", "/series/tides/", "/tags/ports/", story.url, "/"]:
         response = client.get(path + query)
         assert response.status_code == 200, (path, query, response.status_code)
+
+
+def test_walled_context_marks_the_story_as_paywalled(rf, story):
+    from django.template.loader import render_to_string
+
+    from masthead.core.models import SiteSettings
+
+    request = rf.get(story.url)
+    html = render_to_string(
+        "content/includes/seo.html",
+        {"page": story, "walled": True, "site_settings": SiteSettings.load()},
+        request,
+    )
+    parser = HeadParser()
+    parser.feed(html)
+    (article,) = parser.json_ld
+    assert article["isAccessibleForFree"] is False
+    assert article["hasPart"]["cssSelector"] == ".paywall"
