@@ -158,6 +158,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The theme (masthead/static) belongs to the package, not to one app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.raw("MEDIA_ROOT", str(DATA_DIR / "media")) or "")
 STORAGES = {
