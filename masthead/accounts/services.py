@@ -120,11 +120,12 @@ def account_deactivate(*, user: User) -> None:
 def account_delete(*, user: User) -> None:
     """Erase the reader: other apps anonymise what must stay (``account_deleting``),
     the rest cascades with the user row; emails addressed to them go too."""
-    from masthead.mail.models import Delivery
+    from masthead.mail.models import Delivery, MailboxMessage
 
     with transaction.atomic():
         account_deleting.send(sender=User, user=user)
         Delivery.objects.filter(to__iexact=user.email).delete()
+        MailboxMessage.objects.filter(to__iexact=user.email).delete()
         user.delete()
 
 
