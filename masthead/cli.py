@@ -8,6 +8,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 DEMO_SETTINGS = "masthead.settings.demo"
@@ -57,15 +58,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("load_demo", admin_password=admin_password, verbosity=1 if args.verbose else 0)
 
     from django.core.servers.basehttp import (
+        ThreadedWSGIServer,
         WSGIRequestHandler,
-        WSGIServer,
         get_internal_wsgi_application,
     )
 
     from masthead.core.worker import Scheduler, WorkerThread
 
     try:
-        server = WSGIServer((host, args.port), WSGIRequestHandler, ipv6=":" in host)
+        server = ThreadedWSGIServer((host, args.port), WSGIRequestHandler, ipv6=":" in host)
     except OSError as exc:
         print(f"masthead: cannot listen on {host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
@@ -75,6 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     scheduler = Scheduler()
     worker.start()
     scheduler.start()
+    _stop_on_signals(server)
     print(
         f"\nMasthead demo is running at {site_url}/\n"
         f"  Admin:   {site_url}/admin/  (user: admin, password: {admin_password})\n"
@@ -93,6 +95,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         worker.join(timeout=10)
         print("Stopped.", flush=True)
     return 0
+
+
+def _stop_on_signals(server) -> None:
+    """Ctrl-C and SIGTERM end ``serve_forever`` between requests, never inside one.
+
+    Set explicitly because a shell that starts the demo in the background
+    hands it SIGINT ignored, and a process manager stops it with SIGTERM.
+    ``shutdown`` waits for the serving loop, so it runs on a thread of its own.
+    """
+
+    def stop(signum, frame):
+        threading.Thread(target=server.shutdown, name="masthead-shutdown", daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def granian_command(

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Collection, Locale, Page, Site
 
 from tests.content.factories import HomePageFactory, SectionPageFactory
 from tests.smtp_server import smtp_backend, smtp_server  # noqa: F401 (shared fixtures)
 
 
+def _restore_seed_rows() -> Page:
+    """Wagtail's migrations create a locale, a root page and a root collection.
+
+    A transactional test (browser, live server) empties every table when it
+    ends, so the next one puts them back before building its site.
+    """
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
+    root = _restore_seed_rows()
     for child in root.get_children():
         Site.objects.filter(root_page=child).delete()
         child.delete()

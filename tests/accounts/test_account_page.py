@@ -158,3 +158,33 @@ def test_deletion_lets_other_apps_anonymise(signed_in, site, reader):
     finally:
         account_deleting.disconnect(anonymise)
     assert seen == ["pat@example.org"]
+
+
+def test_changing_the_address_takes_effect_when_confirmed(signed_in, site, reader):
+    import re
+
+    from django.core import mail
+
+    from tests.tasks import run_pending_tasks
+
+    page = signed_in.get("/accounts/email/").content.decode()
+    assert "Your email address" in page and "pat@example.org" in page
+    signed_in.post("/accounts/email/", {"email": "new-pat@example.org", "action_add": ""})
+    assert "Changing to" in signed_in.get("/accounts/email/").content.decode()
+    run_pending_tasks()
+    [message] = mail.outbox
+    assert message.to == ["new-pat@example.org"]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body)[1]
+    signed_in.post(link)
+    reader.refresh_from_db()
+    assert reader.email == "new-pat@example.org"
+    assert "new-pat@example.org" in signed_in.get("/account/").content.decode()
+
+
+def test_changing_to_a_taken_address_is_not_revealed(signed_in, site):
+    UserFactory(email="taken@example.org")
+    response = signed_in.post(
+        "/accounts/email/", {"email": "taken@example.org", "action_add": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert "already" not in response.content.decode().lower()

@@ -1,0 +1,58 @@
+"""Headless Chromium for the browser tests: Debian's package through Python Playwright.
+
+Never a downloaded browser. Where the playwright package or Debian's chromium
+is missing, each browser test skips with a notice saying what to install.
+Screenshots land in ``$BROWSER_SHOTS_DIR`` when set, else in the test's
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def browser(monkeypatch) -> Iterator:
+    """One Chromium for the test; the ORM stays usable while Playwright's loop runs.
+
+    Playwright's sync API keeps an event loop in this thread, which trips
+    Django's async-safety check, although the test's own queries are plain
+    synchronous ones (the live server answers from its own thread).
+    """
+    if sync_playwright is None:
+        pytest.skip("browser test skipped: the playwright package is not installed")
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not executable:
+        pytest.skip(f"browser test skipped: Debian's chromium is not installed at {CHROMIUM}")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def shots_dir(tmp_path) -> Path:
+    path = Path(os.environ.get("BROWSER_SHOTS_DIR") or tmp_path / "shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
