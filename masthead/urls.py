@@ -29,5 +29,6 @@ urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "masthead.core.views.not_found"
 handler400 = "masthead.core.views.bad_request"
+handler403 = "masthead.core.views.forbidden"
 handler500 = "masthead.core.views.server_error"
 handler429 = "masthead.accounts.views.too_many_requests"  # allauth rate limits

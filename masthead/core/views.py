@@ -26,3 +26,19 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failing piece may be a context processor.
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "403.html", 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form that fails the CSRF check (stale page, cookies blocked, another site)."""
+    return _error(
+        request,
+        "403.html",
+        403,
+        "This form has expired or was sent from another page. "
+        "Please go back, reload the page and try again. "
+        "If it keeps happening, check that your browser accepts cookies from this site.",
+    )

@@ -25,6 +25,7 @@ if not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is not set: list the host names, e.g. news.example.org,www.news.example.org"
     )
 CSRF_TRUSTED_ORIGINS = env.csv("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+CSRF_FAILURE_VIEW = "masthead.core.views.csrf_failure"  # the site's own styled page
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 # Demo-only pieces (the captured-email mailbox page) are served only when this is on.
@@ -206,6 +207,7 @@ ACCOUNT_FORMS = {"login": "masthead.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per reader: changing replaces it once confirmed
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
