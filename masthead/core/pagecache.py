@@ -124,12 +124,12 @@ class State:
     def decode(cls, raw: bytes | str | None) -> State | None:
         if not raw:
             return None
-        if isinstance(raw, bytes):
-            raw = raw.decode()
         try:
+            if isinstance(raw, bytes):
+                raw = raw.decode()
             generation, allowance, period = raw.split("|")
             return cls(generation, int(allowance), int(period))
-        except ValueError:
+        except ValueError:  # garbled (UnicodeDecodeError is a ValueError): start afresh
             return None
 
 

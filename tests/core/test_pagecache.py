@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -41,6 +41,7 @@ def call(app, path: str, *, method: str = "GET", cookies: dict | None = None, **
     environ = RequestFactory().generic(method, path, **headers).environ
     got: list = []
     # As django.test.Client does: keep the test's transaction open across requests.
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         result = app(environ, lambda status, hdrs, exc_info=None: got.extend([status, hdrs]))
@@ -48,6 +49,7 @@ def call(app, path: str, *, method: str = "GET", cookies: dict | None = None, **
         if hasattr(result, "close"):
             result.close()
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     return Response(got[0], list(got[1]), body)
 
