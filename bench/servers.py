@@ -130,7 +130,8 @@ http {{
         listen 127.0.0.1:{port};
         root {www};
         location / {{
-            default_type "text/html; charset=utf-8";
+            default_type text/html;
+            charset utf-8;
             try_files /story.html =404;
         }}
     }}
@@ -148,6 +149,10 @@ def nginx_static(procs: Processes, *, body: Path, port: int, workers: int, tmp: 
     www = tmp / "www"
     www.mkdir(exist_ok=True)
     shutil.copyfile(body, www / "story.html")
+    # Run as root, nginx's workers drop to an unprivileged user: let them in.
+    tmp.chmod(0o711)
+    www.chmod(0o755)
+    (www / "story.html").chmod(0o644)
     conf = tmp / "nginx.conf"
     conf.write_text(NGINX_CONF.format(workers=workers, tmp=tmp, port=port, www=www))
     log = tmp / "nginx.log"

@@ -27,7 +27,7 @@ function setup(thread)
 end
 function init(args)
   counter = 0
-  prefix = string.format("b%d-%d-%d", os.time(), tid or 0, math.random(1, 1000000))
+  prefix = string.format("b%%d-%%d-%%d", os.time(), tid or 0, math.random(1, 1000000))
 end
 function request()
   counter = counter + 1
