@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="where the demo data lives (kept)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the demo data first")
     parser.add_argument("--workers", type=int, default=2, help="web workers (default 2)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="blocking threads per web worker (default 1)"
+    )
     parser.add_argument("--port-base", type=int, help="use ports base+1..base+3, else free ports")
     parser.add_argument("--only", help="comma-separated scenario modules (default: all)")
     parser.add_argument(
@@ -122,6 +125,7 @@ def _prepare_env(args: argparse.Namespace, port: int) -> tuple[dict[str, str], d
         "database": "postgresql" if database_url.startswith("postgres") else "sqlite",
         "cache": f"redis ({redis_url})" if redis_url else "file",
         "workers": args.workers,
+        "threads": args.threads,
         "page_cache": not args.no_page_cache,
     }
     return env, setup
@@ -220,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             "--collectstatic",
         ]
         serve += ["--port", str(ports[0]), "--workers", str(args.workers)]
+        serve += ["--threads", str(args.threads)]
         if args.no_page_cache:
             serve.append("--no-page-cache")
         process = procs.start("masthead", serve, env={**os.environ, **env}, log=log)

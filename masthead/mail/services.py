@@ -119,7 +119,9 @@ def email_enqueue(
         context = json.loads(json.dumps(context))
     except (TypeError, ValueError) as exc:
         raise EmailError(f"The email context must be JSON-serialisable: {exc}") from None
-    with transaction.atomic():
+    # No savepoint of its own: get_or_create has one, and a failure here fails
+    # the caller's transaction anyway (outside one, this is the transaction).
+    with transaction.atomic(savepoint=False):
         delivery, created = Delivery.objects.get_or_create(
             key=key,
             defaults={

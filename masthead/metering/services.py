@@ -60,10 +60,12 @@ def account_is_activated(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def consent_record(*, user, source: str, ip: str | None, user_agent: str = "") -> Consent:
+def consent_record(
+    *, user, source: str, ip: str | None, user_agent: str = "", site=None
+) -> Consent:
     return Consent.objects.create(
         user=user,
-        terms_version=_site().terms_version,
+        terms_version=(site or _site()).terms_version,
         ip=ip or None,
         user_agent=(user_agent or "")[:300],
         source=source,
@@ -75,7 +77,7 @@ def setup_url(*, user, next_url: str) -> str:
     return settings.SITE_URL + reverse("metering:welcome", args=[token])
 
 
-def activation_send(*, user, next_url: str) -> None:
+def activation_send(*, user, next_url: str, site=None) -> None:
     """Enqueue the activation email (in the caller's transaction).
 
     The first one's key is ``wall-activation:<user id>``, so any number of
@@ -87,7 +89,7 @@ def activation_send(*, user, next_url: str) -> None:
     age = (timezone.now() - user.date_joined).total_seconds()
     bucket = max(0, int(age // ACTIVATION_RESEND_SECONDS))
     key = f"wall-activation:{user.pk}" + (f":{bucket}" if bucket else "")
-    site = _site()
+    site = site or _site()
     email_enqueue(
         key=key,
         to=user.email,
@@ -102,26 +104,34 @@ def activation_send(*, user, next_url: str) -> None:
 
 
 def wall_signup(
-    *, email: str, agreed: bool, ip: str | None, next_url: str, user_agent: str = ""
+    *,
+    email: str,
+    agreed: bool,
+    ip: str | None,
+    next_url: str,
+    user_agent: str = "",
+    site=None,
 ) -> None:
     """A reader gave their address at the wall: account, consent and one email.
 
     New or not-yet-activated address: the activation email (set-up link).
     Activated account: a sign-in link instead. Deactivated account: nothing.
-    The caller shows the same answer in every case.
+    The caller shows the same answer in every case. ``site`` saves a query
+    when the caller has the site settings already.
     """
     if not agreed:
         raise ValueError("wall_signup needs the reader's agreement to the terms")
     next_url = safe_next_url(next_url)
     with transaction.atomic():
-        user, _created = reader_get_or_create(email=email)
+        site = site or _site()
+        user, created = reader_get_or_create(email=email)
         if not user.is_active:
             return
-        consent_record(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent)
-        if account_is_activated(user):
+        consent_record(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
+        if not created and account_is_activated(user):
             signin_link_send(user=user, next_url=next_url)
         else:
-            activation_send(user=user, next_url=next_url)
+            activation_send(user=user, next_url=next_url, site=site)
 
 
 def setup_link_resend(*, email: str, next_url: str) -> None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.services import safe_next_url
 from masthead.accounts.tokens import TokenStatus
+from masthead.core.models import SiteSettings
 
 from . import services
 from .forms import ResendForm, SetupForm, WallForm
@@ -34,13 +35,21 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _story(story_id) -> object | None:
+def _story(story_id, *, whole: bool = True) -> object | None:
+    """The live, public story the wall was on, or None.
+
+    ``whole=False`` loads only what the wall fragment needs (its id and URL),
+    not the body, for the in-place answers that wall.js swaps in.
+    """
     from masthead.content.models import StoryPage
 
     try:
-        return StoryPage.objects.live().public().filter(pk=int(story_id)).first()
+        stories = StoryPage.objects.live().public().filter(pk=int(story_id))
     except (TypeError, ValueError):
         return None
+    if not whole:
+        stories = stories.only("id", "title", "url_path", "path", "depth", "slug")
+    return stories.first()
 
 
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
@@ -65,7 +74,10 @@ def wall(request: HttpRequest) -> HttpResponse:
         return render(request, "metering/wall_page.html", {"page": story, "wall_next": next_url})
     form = WallForm(request.POST)
     valid = form.is_valid()
-    story = _story(form.cleaned_data.get("story") if valid else request.POST.get("story"))
+    story = _story(
+        form.cleaned_data.get("story") if valid else request.POST.get("story"),
+        whole=not _wants_json(request),
+    )
     default_next = story.url if story else "/"
     next_url = safe_next_url(request.POST.get("next"), default_next)
     if not valid:
@@ -82,7 +94,12 @@ def wall(request: HttpRequest) -> HttpResponse:
         )
     ip, agent = _client(request)
     services.wall_signup(
-        email=form.cleaned_data["email"], agreed=True, ip=ip, next_url=next_url, user_agent=agent
+        email=form.cleaned_data["email"],
+        agreed=True,
+        ip=ip,
+        next_url=next_url,
+        user_agent=agent,
+        site=SiteSettings.load(request_or_site=request),  # cached on the request for the answer
     )
     if _wants_json(request):
         return _wall_answer(request, story=story, wall_done=True)

@@ -225,3 +225,19 @@ def test_csrf_tokens_become_a_placeholder():
     assert token.encode() not in stored
     assert other.encode() in stored  # not this reader's token: left alone
     assert pagecache.CSRF_PLACEHOLDER in stored
+
+
+def test_fast_csrf_tokens_are_what_django_accepts():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
+
+    from masthead.core.fastpath import csrf_mask, csrf_random_string
+
+    secrets_seen = {csrf_random_string() for _ in range(200)}
+    assert len(secrets_seen) == 200
+    for secret in secrets_seen:
+        assert len(secret) == 32 and set(secret) <= set(CSRF_ALLOWED_CHARS)
+        _check_token_format(secret)
+        token = csrf_mask(secret)
+        _check_token_format(token)
+        assert len(token) == 64 and _unmask_cipher_token(token) == secret
+    assert len({csrf_mask(secret) for _ in range(50)}) == 50  # a new mask every time
