@@ -100,8 +100,17 @@ def _expires(max_age: int) -> str:
 
 
 _CSRF_CHARS = CSRF_ALLOWED_CHARS
-_CSRF_INDEX = {c: i for i, c in enumerate(_CSRF_CHARS)}
-_CSRF_UNBIASED = 256 - 256 % len(_CSRF_CHARS)  # bytes at or above this are skipped
+_CSRF_UNBIASED = 256 - 256 % len(_CSRF_CHARS)  # random bytes at or above this are dropped
+# byte -> alphabet character (b"!" for the dropped ones), for ``bytes.translate``
+_CSRF_TABLE = bytes(
+    ord(_CSRF_CHARS[b % len(_CSRF_CHARS)]) if b < _CSRF_UNBIASED else ord("!") for b in range(256)
+)
+# (secret character, mask character) -> cipher character, as Django computes it
+_CSRF_CIPHER = {
+    (s, m): _CSRF_CHARS[(i + j) % len(_CSRF_CHARS)]
+    for i, s in enumerate(_CSRF_CHARS)
+    for j, m in enumerate(_CSRF_CHARS)
+}
 
 
 def csrf_random_string(length: int = 32) -> str:
@@ -109,28 +118,20 @@ def csrf_random_string(length: int = 32) -> str:
 
     Django draws each character with ``secrets.choice``, a system call per
     character; on a walled page served from the cache that was most of the
-    cost of a hit. Same alphabet, uniform (biased bytes are rejected).
+    cost of a hit. Same alphabet, uniform: bytes that would bias the draw
+    are dropped, not folded.
     """
-    chars: list[str] = []
-    while len(chars) < length:
-        for byte in os.urandom(length + 8):
-            if byte < _CSRF_UNBIASED:
-                chars.append(_CSRF_CHARS[byte % len(_CSRF_CHARS)])
-                if len(chars) == length:
-                    break
-    return "".join(chars)
+    drawn = b""
+    while len(drawn) < length:
+        drawn += os.urandom(length + 16).translate(_CSRF_TABLE).replace(b"!", b"")
+    return drawn[:length].decode()
 
 
 def csrf_mask(secret: str) -> str:
     """Django's ``_mask_cipher_secret`` (a fresh mask per response, against
     BREACH), with the mask drawn by ``csrf_random_string``."""
     mask = csrf_random_string(len(secret))
-    n = len(_CSRF_CHARS)
-    cipher = "".join(
-        _CSRF_CHARS[(_CSRF_INDEX[s] + _CSRF_INDEX[m]) % n]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
+    return mask + "".join(map(_CSRF_CIPHER.__getitem__, zip(secret, mask, strict=True)))
 
 
 class PageCacheApp:
