@@ -100,6 +100,7 @@ def _expires(max_age: int) -> str:
 
 
 _CSRF_CHARS = CSRF_ALLOWED_CHARS
+_CSRF_SECRET = re.compile(f"[{re.escape(_CSRF_CHARS)}]{{32}}")  # a cookie Django would accept
 _CSRF_UNBIASED = 256 - 256 % len(_CSRF_CHARS)  # random bytes at or above this are dropped
 # byte -> alphabet character (b"!" for the dropped ones), for ``bytes.translate``
 _CSRF_TABLE = bytes(
@@ -144,6 +145,14 @@ class PageCacheApp:
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.messages_cookie = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
         self.csrf_cookie = settings.CSRF_COOKIE_NAME
+        self.csrf_cookie_attributes = {
+            "max_age": settings.CSRF_COOKIE_AGE,
+            "domain": settings.CSRF_COOKIE_DOMAIN,
+            "path": settings.CSRF_COOKIE_PATH,
+            "secure": settings.CSRF_COOKIE_SECURE,
+            "httponly": settings.CSRF_COOKIE_HTTPONLY,
+            "samesite": settings.CSRF_COOKIE_SAMESITE,
+        }
         self.https_only = settings.SECURE_SSL_REDIRECT
         self.proxy_header = settings.SECURE_PROXY_SSL_HEADER
         self.secure_cookies = settings.SITE_URL.startswith("https://")
@@ -207,6 +216,8 @@ class PageCacheApp:
             return None
         if len(self.local) >= LOCAL_MAX_ENTRIES:
             self.local.clear()  # cheap and rare; the shared copy refills it
+        if entry.csrf:
+            entry = entry._replace(parts=tuple(entry.body.split(CSRF_PLACEHOLDER)))
         self.local[key] = entry
         return entry
 
@@ -229,7 +240,7 @@ class PageCacheApp:
         headers = entry.headers
         body = entry.body
         if entry.csrf:
-            body, cookie = self._csrf(body, cookies)
+            body, cookie = self._csrf(entry, cookies)
             headers = [h for h in headers if h[0] != "Content-Length"]
             headers.append(("Content-Length", str(len(body))))
             if cookie is not None:
@@ -242,26 +253,16 @@ class PageCacheApp:
         start_response(entry.status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _csrf(self, body: bytes, cookies: dict):
-        """A fresh masked token for this reader in place of the stored placeholder."""
-        from django.middleware.csrf import InvalidTokenFormat, _check_token_format
-
+    def _csrf(self, entry: Entry, cookies: dict):
+        """The body with a fresh masked token for this reader in place of the placeholder."""
         secret = cookies.get(self.csrf_cookie)
         cookie = None
-        try:
-            if secret is None or len(secret) != 32:
-                raise InvalidTokenFormat("missing")
-            _check_token_format(secret)
-        except InvalidTokenFormat:
+        if secret is None or len(secret) != 32 or not _CSRF_SECRET.fullmatch(secret):
             secret = csrf_random_string()
-            cookie = _cookie_header(
-                self.csrf_cookie, secret, max_age=settings.CSRF_COOKIE_AGE,
-                domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
-                secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
-                samesite=settings.CSRF_COOKIE_SAMESITE,
-            )  # fmt: skip
+            cookie = _cookie_header(self.csrf_cookie, secret, **self.csrf_cookie_attributes)
         token = csrf_mask(secret).encode()
-        return body.replace(CSRF_PLACEHOLDER, token), cookie
+        parts = entry.parts or entry.body.split(CSRF_PLACEHOLDER)
+        return token.join(parts), cookie
 
     # -- a miss: Django renders, and the result may be stored ------------------
 

@@ -140,6 +140,9 @@ class Entry(NamedTuple):
     body: bytes  # CSRF tokens replaced by CSRF_PLACEHOLDER when ``csrf``
     csrf: bool = False
     story_id: int | None = None  # set on a metered story's router entry (empty body)
+    # ``body`` split at the placeholders, made when a process keeps the entry
+    # locally, so each answer joins the parts around a token without a search
+    parts: tuple[bytes, ...] | None = None
 
 
 CSRF_PLACEHOLDER = b"\x00mh-csrf\x00"

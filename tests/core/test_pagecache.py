@@ -55,14 +55,6 @@ def call(app, path: str, *, method: str = "GET", cookies: dict | None = None, **
 
 
 @pytest.fixture
-def app(db):
-    from django.core.wsgi import get_wsgi_application
-
-    cache.clear()
-    return PageCacheApp(get_wsgi_application())
-
-
-@pytest.fixture
 def story(section):
     return publish_story(section, title="Harbour reopens after storm", slug="harbour")
 

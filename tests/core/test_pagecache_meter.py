@@ -1,0 +1,79 @@
+"""The meter on cached stories: whole or walled decided in the fast path, and the
+walled copy's form works with the CSRF cookie the fast path hands out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+
+from masthead.core.models import SiteSettings
+from masthead.metering.meter import METER_COOKIE
+from tests.content.factories import publish_story
+from tests.core.test_pagecache import call
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def two_stories(section):
+    SiteSettings.objects.update_or_create(defaults={"meter_allowance": 1})
+    paragraphs = [f"Paragraph {n} of the story." for n in range(1, 8)]
+    first = publish_story(section, title="First story", paragraphs=paragraphs)
+    second = publish_story(section, title="Second story", paragraphs=paragraphs)
+    return first, second
+
+
+def test_second_story_is_walled_from_the_cache_without_queries(
+    app, two_stories, django_assert_num_queries
+):
+    first, second = two_stories
+    call(app, "/")
+    meter = call(app, first.url).cookies()[METER_COOKIE]
+    call(app, second.url, cookies={METER_COOKIE: meter})  # renders and stores the walled copy
+    with django_assert_num_queries(0):
+        walled = call(app, second.url, cookies={METER_COOKIE: meter})
+    assert walled.status_code == 200
+    assert "To keep reading, please enter your email address." in walled.text
+    assert "Paragraph 3 of the story." in walled.text
+    assert "Paragraph 7 of the story." not in walled.text
+    whole = call(app, first.url, cookies={METER_COOKIE: meter})  # a repeat read stays whole
+    assert "Paragraph 7 of the story." in whole.text
+
+
+def test_cached_walled_form_carries_this_readers_token(app, two_stories):
+    first, second = two_stories
+    call(app, "/")
+    meter = call(app, first.url).cookies()[METER_COOKIE]
+    call(app, second.url, cookies={METER_COOKIE: meter})
+    new_reader = call(app, second.url, cookies={METER_COOKIE: meter})
+    secret = new_reader.cookies()["csrftoken"]
+    token = TOKEN.search(new_reader.text)[1]
+    assert _unmask_cipher_token(token) == secret
+    again = call(app, second.url, cookies={METER_COOKIE: meter, "csrftoken": secret})
+    assert "csrftoken" not in again.cookies()  # a known reader keeps their secret
+    other = TOKEN.search(again.text)[1]
+    assert other != token and _unmask_cipher_token(other) == secret  # masked afresh
+
+
+def test_the_token_from_a_cached_wall_passes_the_csrf_check(app, two_stories):
+    first, second = two_stories
+    call(app, "/")
+    meter = call(app, first.url).cookies()[METER_COOKIE]
+    call(app, second.url, cookies={METER_COOKIE: meter})
+    page = call(app, second.url, cookies={METER_COOKIE: meter})
+    secret = page.cookies()["csrftoken"]
+    token = TOKEN.search(page.text)[1]
+    body = f"csrfmiddlewaretoken={token}&email=reader%40example.org&agree=on&story={second.pk}"
+    answer = call(
+        app,
+        "/wall/",
+        method="POST",
+        cookies={METER_COOKIE: meter, "csrftoken": secret},
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT="application/json",
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    assert "Thank you." in answer.text
