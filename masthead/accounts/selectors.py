@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib
 import logging
 
+from masthead.core.emails import same_email
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,7 +43,7 @@ def reader_newsletters(user) -> list:
 def account_overview(user) -> dict:
     from allauth.account.models import EmailAddress
 
-    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    address = EmailAddress.objects.filter(same_email(user.email), user=user).first()
     return {
         "entitlement": reader_entitlement(user),
         "subscriptions": reader_newsletters(user),

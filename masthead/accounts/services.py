@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from masthead.core.emails import same_email
+
 from .models import User
 from .signals import account_deleting
 from .tokens import TokenGenerator
@@ -30,6 +32,12 @@ def normalise_email(email: str) -> str:
     return f"{local}@{domain.lower()}" if local else email
 
 
+def users_with_email(email: str):
+    """Accounts with this address in any case, found through the unique index
+    (it is partial: it leaves out empty addresses, and so must the query)."""
+    return User.objects.exclude(email="").filter(same_email(email))
+
+
 def reader_get_or_create(*, email: str) -> tuple[User, bool]:
     """The account for ``email``, created without a password if there is none.
 
@@ -37,7 +45,7 @@ def reader_get_or_create(*, email: str) -> tuple[User, bool]:
     constraint picks one winner and the others read the winner's row.
     """
     email = normalise_email(email)
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = users_with_email(email).first()
     if existing:
         return existing, False
     try:
@@ -47,7 +55,7 @@ def reader_get_or_create(*, email: str) -> tuple[User, bool]:
             user.save()
             return user, True
     except IntegrityError:
-        return User.objects.get(email__iexact=email), False
+        return users_with_email(email).get(), False
 
 
 def safe_next_url(url: str | None, default: str = "/") -> str:
@@ -88,7 +96,7 @@ def signin_link_send(*, user: User, next_url: str = "/", key: str | None = None)
 def signin_link_request(*, email: str, next_url: str = "/") -> None:
     """Send a sign-in link if ``email`` has an active account; silently nothing if not,
     so the page that asks cannot tell addresses with accounts from others."""
-    user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
+    user = users_with_email(normalise_email(email)).filter(is_active=True).first()
     if user is not None:
         with transaction.atomic():
             signin_link_send(user=user, next_url=next_url)
@@ -99,7 +107,7 @@ def email_address_verify(*, user: User) -> None:
     reader has shown they read mail sent to it."""
     from allauth.account.models import EmailAddress
 
-    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    address = EmailAddress.objects.filter(same_email(user.email), user=user).first()
     if address is None:
         EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)

@@ -22,6 +22,7 @@ from masthead.accounts.services import (
     reader_get_or_create,
     safe_next_url,
     signin_link_send,
+    users_with_email,
 )
 from masthead.accounts.tokens import TokenGenerator
 
@@ -139,9 +140,7 @@ def setup_link_resend(*, email: str, next_url: str) -> None:
 
     For an address with no account, nothing: the page answers the same.
     """
-    from masthead.accounts.models import User
-
-    user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
+    user = users_with_email(normalise_email(email)).filter(is_active=True).first()
     if user is None:
         return
     with transaction.atomic():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masthead.core.emails import same_email
+
 from .models import Newsletter, NewsletterSubscription
 
 
@@ -21,7 +23,7 @@ def newsletter_subscribe(*, user, newsletter: Newsletter) -> NewsletterSubscript
     """
     now = timezone.now()
     email = user.email
-    sub = NewsletterSubscription.objects.filter(newsletter=newsletter, email__iexact=email).first()
+    sub = NewsletterSubscription.objects.filter(same_email(email), newsletter=newsletter).first()
     if sub is None:
         try:
             with transaction.atomic():
@@ -33,7 +35,7 @@ def newsletter_subscribe(*, user, newsletter: Newsletter) -> NewsletterSubscript
                     confirmed_at=now,
                 )
         except IntegrityError:
-            sub = NewsletterSubscription.objects.get(newsletter=newsletter, email__iexact=email)
+            sub = NewsletterSubscription.objects.get(same_email(email), newsletter=newsletter)
     if sub.status != NewsletterSubscription.ACTIVE or sub.user_id != user.pk:
         sub.status = NewsletterSubscription.ACTIVE
         sub.user = user
