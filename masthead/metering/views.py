@@ -39,17 +39,19 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     """The live, public story the wall was on, or None.
 
     ``whole=False`` loads only what the wall fragment needs (its id and URL),
-    not the body, for the in-place answers that wall.js swaps in.
+    not the body, for the in-place answers that wall.js swaps in; it skips
+    the view-restriction check too, as those answers show nothing of the
+    story but the address the reader posted from.
     """
     from masthead.content.models import StoryPage
 
     try:
-        stories = StoryPage.objects.live().public().filter(pk=int(story_id))
+        stories = StoryPage.objects.live().filter(pk=int(story_id))
     except (TypeError, ValueError):
         return None
     if not whole:
-        stories = stories.only("id", "title", "url_path", "path", "depth", "slug")
-    return stories.first()
+        return stories.only("id", "title", "url_path", "path", "depth", "slug").first()
+    return stories.public().first()
 
 
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
