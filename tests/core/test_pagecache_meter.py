@@ -25,13 +25,20 @@ def two_stories(section):
     return first, second
 
 
+def _reader_over_the_allowance(app, first, second) -> str:
+    """Read ``first`` (the one free story), then render and store the walled
+    copy of ``second``; return the reader's meter cookie."""
+    call(app, "/")  # starts a generation
+    meter = call(app, first.url).cookies()[METER_COOKIE]
+    call(app, second.url, cookies={METER_COOKIE: meter})
+    return meter
+
+
 def test_second_story_is_walled_from_the_cache_without_queries(
     app, two_stories, django_assert_num_queries
 ):
     first, second = two_stories
-    call(app, "/")
-    meter = call(app, first.url).cookies()[METER_COOKIE]
-    call(app, second.url, cookies={METER_COOKIE: meter})  # renders and stores the walled copy
+    meter = _reader_over_the_allowance(app, first, second)
     with django_assert_num_queries(0):
         walled = call(app, second.url, cookies={METER_COOKIE: meter})
     assert walled.status_code == 200
@@ -44,9 +51,7 @@ def test_second_story_is_walled_from_the_cache_without_queries(
 
 def test_cached_walled_form_carries_this_readers_token(app, two_stories):
     first, second = two_stories
-    call(app, "/")
-    meter = call(app, first.url).cookies()[METER_COOKIE]
-    call(app, second.url, cookies={METER_COOKIE: meter})
+    meter = _reader_over_the_allowance(app, first, second)
     new_reader = call(app, second.url, cookies={METER_COOKIE: meter})
     secret = new_reader.cookies()["csrftoken"]
     token = TOKEN.search(new_reader.text)[1]
@@ -59,9 +64,7 @@ def test_cached_walled_form_carries_this_readers_token(app, two_stories):
 
 def test_the_token_from_a_cached_wall_passes_the_csrf_check(app, two_stories):
     first, second = two_stories
-    call(app, "/")
-    meter = call(app, first.url).cookies()[METER_COOKIE]
-    call(app, second.url, cookies={METER_COOKIE: meter})
+    meter = _reader_over_the_allowance(app, first, second)
     page = call(app, second.url, cookies={METER_COOKIE: meter})
     secret = page.cookies()["csrftoken"]
     token = TOKEN.search(page.text)[1]
