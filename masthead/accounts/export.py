@@ -20,6 +20,8 @@ from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
+from masthead.core.emails import same_email
+
 Contributor = Callable[[Any], Any]
 
 EXPORTERS: dict[str, Contributor] = {}
@@ -76,5 +78,5 @@ def _emails(user) -> list[dict]:
             "created_at": d.created_at,
             "sent_at": d.sent_at,
         }
-        for d in Delivery.objects.filter(to__iexact=user.email).order_by("created_at")
+        for d in Delivery.objects.filter(same_email(user.email, "to")).order_by("created_at")
     ]

@@ -132,8 +132,8 @@ def account_delete(*, user: User) -> None:
 
     with transaction.atomic():
         account_deleting.send(sender=User, user=user)
-        Delivery.objects.filter(to__iexact=user.email).delete()
-        MailboxMessage.objects.filter(to__iexact=user.email).delete()
+        Delivery.objects.filter(same_email(user.email, "to")).delete()
+        MailboxMessage.objects.filter(same_email(user.email, "to")).delete()
         user.delete()
 
 

@@ -8,6 +8,7 @@ idempotent, and its status makes sending idempotent.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -42,7 +43,11 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_delivery_due"),
+            # a reader's emails in any case (export, deletion): see core.emails
+            models.Index(Lower("to"), name="mail_delivery_to_ci"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to} ({self.status})"
