@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from wagtail.models import Collection, Locale, Page, Site
 
+from masthead.core.models import site_settings_forget
 from tests.content.factories import HomePageFactory, SectionPageFactory
 from tests.smtp_server import smtp_backend, smtp_server  # noqa: F401 (shared fixtures)
 
@@ -43,3 +44,11 @@ def home(db):
 @pytest.fixture
 def section(home):
     return SectionPageFactory(parent=home, title="World", slug="world")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_settings():
+    """Each test reads the site settings its own database holds (see core/models.py)."""
+    site_settings_forget()
+    yield
+    site_settings_forget()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
 
 from .models import User
@@ -42,20 +43,19 @@ def reader_get_or_create(*, email: str) -> tuple[User, bool]:
     """The account for ``email``, created without a password if there is none.
 
     Safe under concurrent calls for the same address: the case-insensitive unique
-    constraint picks one winner and the others read the winner's row.
+    constraint lets one INSERT through and the others read the winner's row. One
+    statement for a new address, and no savepoint (this runs on every sign-up).
     """
     email = normalise_email(email)
-    existing = users_with_email(email).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            user = User(email=email, username=f"reader-{secrets.token_hex(8)}")
-            user.set_unusable_password()
-            user.save()
+    for _ in range(3):  # the random username could, in theory, be taken
+        user = User(email=email, username=f"reader-{secrets.token_hex(8)}")
+        user.set_unusable_password()
+        if insert_or_ignore(user):
             return user, True
-    except IntegrityError:
-        return users_with_email(email).get(), False
+        existing = users_with_email(email).first()
+        if existing is not None:
+            return existing, False
+    raise IntegrityError(f"could not create an account for {email!r}")
 
 
 def safe_next_url(url: str | None, default: str = "/") -> str:

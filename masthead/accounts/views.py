@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from masthead.core.ratelimit import client_ip, rate_limit_exceeded
+from masthead.core.ratelimit import Limit, client_ip, limits_exceeded
 
 from . import selectors, services
 from .forms import AccountDeleteForm, SigninLinkForm
@@ -30,11 +30,12 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def _signin_link_limited(request: HttpRequest, email: str) -> bool:
     rates = settings.SIGNIN_LINK_RATE_LIMITS
-    by_ip = rate_limit_exceeded(scope="signin-link:ip", key=client_ip(request), rate=rates["ip"])
-    by_address = rate_limit_exceeded(
-        scope="signin-link:address", key=email.strip().lower(), rate=rates["address"]
+    return any(
+        limits_exceeded(
+            Limit("signin-link:ip", client_ip(request), rates["ip"]),
+            Limit("signin-link:address", email.strip().lower(), rates["address"]),
+        )
     )
-    return by_ip or by_address
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+# The settings row, kept per process while the page-cache generation it was read
+# under is current. Every save starts a new generation once it commits
+# (content/signals.py), in every process; a save in this process forgets it at once.
+_loaded: dict[str, tuple[str, SiteSettings]] = {}
+
+
+def site_settings_forget() -> None:
+    """Drop this process's copy (tests call it between tests: a rollback does not bump)."""
+    _loaded.clear()
 
 
 @register_setting(icon="cog")
@@ -58,3 +70,31 @@ class SiteSettings(BaseGenericSetting):
 
     def __str__(self) -> str:
         return self.site_name
+
+    def save(self, *args, **kwargs) -> None:
+        site_settings_forget()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def _get_or_create(cls) -> SiteSettings:
+        """Wagtail's loader, answered from this process's copy while it is current.
+
+        Costs one read of the shared generation instead of a query: the
+        settings are read on nearly every request. Callers get a copy, so an
+        edit to one (the admin's form) never leaks into another request.
+        """
+        from masthead.core import pagecache
+
+        generation = pagecache.current_generation()
+        loaded = _loaded.get("site")
+        if loaded is None or generation is None or loaded[0] != generation:
+            site = super()._get_or_create()
+            if generation is None:
+                return site
+            loaded = _loaded["site"] = (generation, site)
+        return copy.copy(loaded[1])
+
+    @classmethod
+    def load_uncached(cls) -> SiteSettings:
+        """The row as committed now, for code that starts a new generation from it."""
+        return super()._get_or_create()

@@ -152,11 +152,17 @@ def new_generation() -> str:
     return secrets.token_hex(8)
 
 
+def current_generation() -> str | None:
+    """The shared generation token, or None before the first page is stored."""
+    state = store().state()
+    return state.generation if state else None
+
+
 def current_policy() -> tuple[int, int]:
     """(allowance, period_days) from the site settings; one query."""
     from masthead.core.models import SiteSettings
 
-    site = SiteSettings.load()
+    site = SiteSettings.load_uncached()
     return site.meter_allowance, site.meter_period_days
 
 

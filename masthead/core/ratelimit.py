@@ -1,42 +1,94 @@
 """Fixed-window rate limits in the shared cache (Redis in production), so every
 web process counts against the same limit.
 
-    if rate_limit_exceeded(scope="signin-link:ip", key=client_ip(request), rate="20/3600"):
-        ... answer "Too many attempts" in the page ...
+    over = limits_exceeded(
+        Limit("signin-link:ip", client_ip(request), "20/h"),
+        Limit("signin-link:address", email, "5/h"),
+    )
+    if any(over): ... answer "Too many attempts" in the page ...
 
-``rate`` is "<count>/<seconds>"; each call counts one attempt.
+A rate is "<count>/<period>", the period in seconds ("20/3600") or with a unit
+("5/h", "30/10m"; s, m, h, d). Each call counts one attempt against every limit
+it is given; on Redis all of them cost one round trip (a pipeline of INCR and
+EXPIRE), where a general-purpose limiter makes two per limit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str  # what is limited, e.g. "wall:ip"
+    key: str  # whom it counts, e.g. the client's address
+    rate: str  # "<count>/<period>"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    count, _, seconds = rate.partition("/")
-    return int(count), max(int(seconds or 60), 1)
+    """``(count, seconds)`` for a rate such as "5/h", "30/10m" or "20/3600"."""
+    match = _RATE.match(rate or "")
+    if not match:
+        raise ValueError(f"Not a rate: {rate!r} (expected e.g. 5/h, 30/10m or 20/3600)")
+    count, number, unit = match.groups()
+    if not number and not unit:
+        unit = "m"  # "20/" or "20" alone: per minute
+    seconds = int(number or 1) * _UNIT_SECONDS[unit]
+    return int(count), max(seconds, 1)
 
 
-def rate_limit_exceeded(*, scope: str, key: str, rate: str) -> bool:
-    """Count one attempt for ``key`` in ``scope``; True once the window is full."""
-    limit, period = parse_rate(rate)
-    if limit <= 0:
-        return False
-    window = int(time.time()) // period
-    digest = hashlib.sha256(f"{scope}|{key}".encode()).hexdigest()[:32]
-    cache_key = f"rl:{digest}:{window}"
-    cache.add(cache_key, 0, timeout=period + 1)
+def _cache_key(limit: Limit, period: int, now: float) -> str:
+    digest = hashlib.sha256(f"{limit.scope}|{limit.key}".encode()).hexdigest()[:32]
+    return f"rl:{digest}:{period}:{int(now) // period}"
+
+
+def limits_exceeded(*limits: Limit) -> list[bool]:
+    """Count one attempt against each limit; for each, whether its window is now over."""
+    from django.core.cache.backends.redis import RedisCache
+
+    now = time.time()
+    windows = []  # (cache key, allowed count, period) per limit
+    for limit in limits:
+        allowed, period = parse_rate(limit.rate)
+        windows.append((_cache_key(limit, period, now), allowed, period))
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        counts = _count_in_redis(cache, windows)
+    else:
+        counts = [_count_in_cache(cache, key, period) for key, _, period in windows]
+    return [
+        allowed > 0 and count > allowed
+        for (_, allowed, _), count in zip(windows, counts, strict=True)
+    ]
+
+
+def _count_in_redis(cache, windows: list[tuple[str, int, int]]) -> list[int]:
+    pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
+    for key, _, period in windows:
+        full_key = cache.make_and_validate_key(key)
+        pipe.incr(full_key)
+        pipe.expire(full_key, period + 1)
+    results = pipe.execute()
+    return [int(count) for count in results[::2]]
+
+
+def _count_in_cache(cache, key: str, period: int) -> int:
+    cache.add(key, 0, timeout=period + 1)
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=period + 1)
-        count = 1
-    return count > limit
+        cache.set(key, 1, timeout=period + 1)
+        return 1
 
 
 def client_ip(request: HttpRequest) -> str:

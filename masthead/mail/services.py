@@ -24,6 +24,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from masthead.core.db import insert_or_ignore
+
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -119,21 +121,20 @@ def email_enqueue(
         context = json.loads(json.dumps(context))
     except (TypeError, ValueError) as exc:
         raise EmailError(f"The email context must be JSON-serialisable: {exc}") from None
-    # No savepoint of its own: get_or_create has one, and a failure here fails
-    # the caller's transaction anyway (outside one, this is the transaction).
+    delivery = Delivery(
+        key=key,
+        to=to,
+        template=template,
+        context=context,
+        headers=headers,
+        message_id=_message_id(key),
+    )
+    # One INSERT that does nothing if the key is taken; no savepoint, so a
+    # failure fails the caller's transaction (outside one, this is the transaction).
     with transaction.atomic(savepoint=False):
-        delivery, created = Delivery.objects.get_or_create(
-            key=key,
-            defaults={
-                "to": to,
-                "template": template,
-                "context": context,
-                "headers": headers,
-                "message_id": _message_id(key),
-            },
-        )
-        if created:
-            _enqueue_send(delivery.pk)
+        if not insert_or_ignore(delivery):
+            return Delivery.objects.get(key=key)
+        _enqueue_send(delivery.pk)
     return delivery
 
 

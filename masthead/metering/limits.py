@@ -1,4 +1,4 @@
-"""Rate limits for the wall and the set-up emails (django-ratelimit counters in the cache).
+"""Rate limits for the wall and the set-up emails, per connection and per address.
 
 Rates are settings (``RATELIMIT_WALL_IP``, ``RATELIMIT_WALL_EMAIL``) so load
 tests can raise them. The per-address limit counts attempts, not accounts, so
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+
+from masthead.core.ratelimit import Limit, client_ip, limits_exceeded
 
 TOO_MANY_FROM_IP = (
     "Too many attempts from your connection. Please wait a few minutes and try again."
@@ -21,23 +22,13 @@ TOO_MANY_FOR_ADDRESS = (
 
 
 def wall_limit_message(request: HttpRequest, *, email: str | None) -> str:
-    """The message to show if this submission is over a limit, else ""."""
-    if is_ratelimited(
-        request,
-        group="metering.wall.ip",
-        key="ip",
-        rate=settings.RATELIMIT_WALL_IP,
-        method="POST",
-        increment=True,
-    ):
+    """Count this submission; the message to show if it is over a limit, else ""."""
+    limits = [Limit("wall:ip", client_ip(request), settings.RATELIMIT_WALL_IP)]
+    if email:
+        limits.append(Limit("wall:email", email.strip().lower(), settings.RATELIMIT_WALL_EMAIL))
+    over = limits_exceeded(*limits)
+    if over[0]:
         return TOO_MANY_FROM_IP
-    if email and is_ratelimited(
-        request,
-        group="metering.wall.email",
-        key=lambda group, request: email.lower(),
-        rate=settings.RATELIMIT_WALL_EMAIL,
-        method="POST",
-        increment=True,
-    ):
+    if len(over) > 1 and over[1]:
         return TOO_MANY_FOR_ADDRESS
     return ""

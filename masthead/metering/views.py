@@ -75,16 +75,19 @@ def wall(request: HttpRequest) -> HttpResponse:
         next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
         return render(request, "metering/wall_page.html", {"page": story, "wall_next": next_url})
     form = WallForm(request.POST)
-    valid = form.is_valid()
-    story = _story(
-        form.cleaned_data.get("story") if valid else request.POST.get("story"),
-        whole=not _wants_json(request),
-    )
-    default_next = story.url if story else "/"
-    next_url = safe_next_url(request.POST.get("next"), default_next)
-    if not valid:
+    wants_json = _wants_json(request)
+    if not form.is_valid():
+        story = _story(request.POST.get("story"), whole=not wants_json)
+        next_url = safe_next_url(request.POST.get("next"), story.url if story else "/")
         return _wall_answer(request, story=story, status=400, wall_form=form, wall_next=next_url)
+    next_url = safe_next_url(form.cleaned_data.get("next"), "")
     notice = wall_limit_message(request, email=form.cleaned_data["email"])
+    # The in-place thank-you shows nothing of the story: load it only for the
+    # answers that do (the form again, the whole page) or to learn where to return.
+    story = None
+    if notice or not wants_json or not next_url:
+        story = _story(form.cleaned_data.get("story"), whole=not wants_json)
+    next_url = next_url or (story.url if story else "/")
     if notice:
         return _wall_answer(
             request,
@@ -103,8 +106,8 @@ def wall(request: HttpRequest) -> HttpResponse:
         user_agent=agent,
         site=SiteSettings.load(request_or_site=request),  # cached on the request for the answer
     )
-    if _wants_json(request):
-        return _wall_answer(request, story=story, wall_done=True)
+    if wants_json:
+        return _wall_answer(request, story=None, wall_done=True)  # shows nothing of the story
     query = {"next": next_url, **({"story": story.pk} if story else {})}
     return HttpResponseRedirect(f"{reverse('metering:wall_sent')}?{urlencode(query)}")
 

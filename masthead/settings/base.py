@@ -107,7 +107,7 @@ REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "masthead.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.raw("CACHE_KEY_PREFIX", "masthead"),
             "TIMEOUT": 3600,
@@ -188,7 +188,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/accounts/login/"
 
-# Registration wall rate limits ("count/period", django-ratelimit syntax: s, m, h, d).
+# Registration wall rate limits ("count/period": 5/h, 30/10m, 20/3600; see core/ratelimit.py).
 # Load tests raise them through the environment.
 RATELIMIT_WALL_IP = env.raw("RATELIMIT_WALL_IP", "30/10m")
 RATELIMIT_WALL_EMAIL = env.raw("RATELIMIT_WALL_EMAIL", "5/h")

@@ -103,6 +103,8 @@ def database(name: str, default: str | None = None) -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
             ),
         }
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})["server_side_binding"] = True
     return config
 
 

@@ -1,0 +1,72 @@
+"""The fixed-window limiter behind the wall and sign-in-link limits.
+
+Runs against the suite's cache: the in-memory cache by default, Redis (the
+pipelined path) when ``REDIS_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from masthead.core.ratelimit import Limit, limits_exceeded, parse_rate
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ("5/h", (5, 3600)),
+        ("30/10m", (30, 600)),
+        ("20/3600", (20, 3600)),
+        ("100000000/s", (100000000, 1)),
+        ("2/d", (2, 86400)),
+        (" 3 / m ", (3, 60)),
+    ],
+)
+def test_rates_in_both_spellings(rate, expected):
+    assert parse_rate(rate) == expected
+
+
+@pytest.mark.parametrize("rate", ["", "five/h", "5/w", "5/-1", "/h"])
+def test_a_malformed_rate_is_refused_with_the_expected_form(rate):
+    with pytest.raises(ValueError, match="expected e.g. 5/h"):
+        parse_rate(rate)
+
+
+def test_counts_each_limit_and_trips_after_the_allowed_number():
+    by_ip = Limit("test:ip", "203.0.113.9", "3/m")
+    by_address = Limit("test:address", "reader@example.org", "2/m")
+    with time_machine.travel("2026-11-25 10:00:05", tick=False):
+        answers = [limits_exceeded(by_ip, by_address) for _ in range(4)]
+    assert answers == [[False, False], [False, False], [False, True], [True, True]]
+
+
+def test_keys_and_scopes_are_counted_apart():
+    with time_machine.travel("2026-11-25 10:00:05", tick=False):
+        assert limits_exceeded(Limit("test:a", "one", "1/m")) == [False]
+        assert limits_exceeded(Limit("test:a", "two", "1/m")) == [False]
+        assert limits_exceeded(Limit("test:b", "one", "1/m")) == [False]
+        assert limits_exceeded(Limit("test:a", "one", "1/m")) == [True]
+
+
+def test_a_new_window_starts_afresh():
+    limit = Limit("test:window", "203.0.113.9", "1/m")
+    with time_machine.travel("2026-11-25 10:00:05", tick=False):
+        assert limits_exceeded(limit) == [False]
+        assert limits_exceeded(limit) == [True]
+    with time_machine.travel("2026-11-25 10:01:01", tick=False):
+        assert limits_exceeded(limit) == [False]
+
+
+def test_a_zero_rate_means_no_limit():
+    limit = Limit("test:off", "203.0.113.9", "0/m")
+    with time_machine.travel("2026-11-25 10:00:05", tick=False):
+        assert [limits_exceeded(limit) for _ in range(3)] == [[False]] * 3
