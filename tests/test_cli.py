@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -133,3 +134,49 @@ def test_demo_starts_serves_stops_and_restarts_idempotently(tmp_path):
     assert count_pages() == pages
     password = first.split("password: ")[1].split(")")[0]
     assert f"password: {password})" in second
+
+
+@pytest.mark.slow
+def test_serve_stops_on_sigterm_and_frees_its_port(tmp_path):
+    """A supervisor's SIGTERM stops the server itself, not only the command that started it."""
+    port = _free_port()
+    environment = _clean_env(
+        SECRET_KEY="k" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        ALLOWED_HOSTS="127.0.0.1",
+        EMAIL_URL="console:",
+        MASTHEAD_DATA_DIR=str(tmp_path),
+    )
+    process = subprocess.Popen(
+        [*MASTHEAD, "serve", "--migrate", "--host", "127.0.0.1", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for_line(process, "Serving Masthead on", timeout=240)
+        deadline = time.monotonic() + 60
+        while True:  # polling for the port, bounded by the deadline
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    assert response.status in (200, 404)
+                break
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 404  # no site yet, but the server answers
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "masthead serve did not answer"
+                assert process.poll() is None, process.stdout.read()
+        process.terminate()
+        process.wait(timeout=30)
+        with socket.socket() as sock:
+            # Free: no worker outlived the command (closed connections may linger).
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
