@@ -160,23 +160,57 @@ def _story(ctx: Context) -> None:
     ctx.story_id, ctx.story_path = int(story_id), path
 
 
-def _measure(run: Run, base_url: str, duration: float, warmup: float) -> list[Row]:
+# A row compared with a baseline is measured in rounds that alternate with the
+# baseline's (B V B V ...), and its ratio is taken against those rounds: this
+# machine's speed drifts by several per cent within a minute, which a baseline
+# measured once, earlier, would fold into the ratio.
+PAIRED_ROUNDS = 3
+
+
+def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=None) -> list[Row]:
     url = base_url + run.path
     if run.warm:
         wrk.run(url, concurrency=16, duration=warmup, headers=run.headers, script=run.script)
     rows = []
     for concurrency in run.concurrency:
-        result = wrk.run(
-            url, concurrency=concurrency, duration=duration, headers=run.headers, script=run.script
-        )
-        rows.append(Row(run.scenario, concurrency, result, baseline=run.baseline))
+        paired = None
+        if baseline is None:
+            result = wrk.run(
+                url, concurrency=concurrency, duration=duration, headers=run.headers,
+                script=run.script,
+            )  # fmt: skip
+        else:
+            result, paired = _measure_paired(
+                run, baseline, base_url, concurrency, duration / PAIRED_ROUNDS
+            )
+        row = Row(run.scenario, concurrency, result, baseline=run.baseline)
+        row.paired_baseline_rate = paired.requests_per_s if paired else None
+        rows.append(row)
         print(
             f"  {run.scenario:<16} c={concurrency:<3} {result.requests_per_s:>9,.0f} req/s"
             f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
+            + (f"  ({paired.requests_per_s:,.0f} for {run.baseline} alongside)" if paired else "")
             + (f"  ({result.errors} errors)" if result.errors else ""),
             flush=True,
         )
     return rows
+
+
+def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, each: float):
+    """``PAIRED_ROUNDS`` rounds of baseline then run; both combined over their rounds."""
+    ours, theirs = [], []
+    for _ in range(PAIRED_ROUNDS):
+        for target, results in ((baseline, theirs), (run, ours)):
+            results.append(
+                wrk.run(
+                    base_url + target.path,
+                    concurrency=concurrency,
+                    duration=each,
+                    headers=target.headers,
+                    script=target.script,
+                )  # fmt: skip
+            )
+    return wrk.combine(ours), wrk.combine(theirs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,12 +278,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Story page: {ctx.story_path} ({len(body):,} bytes)", flush=True)
 
         rows: list[Row] = []
+        measured: dict[str, Run] = {}  # scenario name -> its run, for paired baselines
         try:
             for module in modules:
                 if hasattr(module, "prepare"):
                     module.prepare(ctx)
                 for run in module.runs(ctx):
-                    rows += _measure(run, base_url, duration, warmup)
+                    rows += _measure(
+                        run, base_url, duration, warmup, baseline=measured.get(run.baseline)
+                    )
+                    measured[run.scenario] = run
             for name, port in ((CEILING, ports[1]), (NGINX, ports[2])):
                 rows += _measure(Run(name, "/"), f"http://127.0.0.1:{port}", duration, warmup)
         except wrk.WrkError as exc:

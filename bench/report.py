@@ -22,6 +22,8 @@ class Row:
     concurrency: int
     result: WrkResult
     baseline: str | None = None
+    # the baseline measured in rounds interleaved with this row's (see __main__._measure)
+    paired_baseline_rate: float | None = None
     ratio_ceiling: float | None = None
     ratio_nginx: float | None = None
     ratio_baseline: float | None = None
@@ -34,6 +36,7 @@ class Row:
             "ratio_ceiling": self.ratio_ceiling,
             "ratio_nginx": self.ratio_nginx,
             "baseline": self.baseline,
+            "paired_baseline_rate": self.paired_baseline_rate,
             "ratio_baseline": self.ratio_baseline,
         }
 
@@ -46,7 +49,9 @@ def add_ratios(rows: list[Row]) -> None:
         nginx = by_key.get((NGINX, row.concurrency))
         row.ratio_ceiling = round(rate / ceiling, 4) if ceiling else None
         row.ratio_nginx = round(rate / nginx, 4) if nginx else None
-        base = by_key.get((row.baseline, row.concurrency)) if row.baseline else None
+        base = row.paired_baseline_rate
+        if base is None and row.baseline:
+            base = by_key.get((row.baseline, row.concurrency))
         row.ratio_baseline = round(rate / base, 4) if base else None
 
 

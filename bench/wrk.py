@@ -44,6 +44,26 @@ class WrkResult:
         return {**asdict(self), "errors": self.errors}
 
 
+def combine(results: list[WrkResult]) -> WrkResult:
+    """Several rounds of one load as one figure: total requests over total time;
+    the median round's p50 and the worst round's p99."""
+    requests = sum(r.requests for r in results)
+    duration = sum(r.duration_s for r in results)
+    rate = (
+        requests / duration if duration else sum(r.requests_per_s for r in results) / len(results)
+    )
+    middle = sorted(results, key=lambda r: r.p50_ms)[len(results) // 2]
+    return WrkResult(
+        requests_per_s=rate,
+        p50_ms=middle.p50_ms,
+        p99_ms=max(r.p99_ms for r in results),
+        requests=requests,
+        duration_s=duration,
+        socket_errors=sum(r.socket_errors for r in results),
+        non_2xx=sum(r.non_2xx for r in results),
+    )
+
+
 def parse(output: str) -> WrkResult:
     """The figures in one wrk report (run with ``--latency``)."""
     rate = _RATE.search(output)

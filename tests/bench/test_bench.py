@@ -96,3 +96,22 @@ def test_scenarios_are_discovered_in_order():
     ctx.story_path = "/world/a/"
     runs = scenarios.discover({"pages"})[0].runs(ctx)
     assert [(run.scenario, run.path) for run in runs] == [("home", "/"), ("story", "/world/a/")]
+
+
+def test_a_paired_baseline_is_preferred_to_the_earlier_run():
+    rows = [_row("story", 64, 12000), _row("walled", 64, 9000, baseline="story")]
+    rows[1].paired_baseline_rate = 10000.0  # the machine had slowed down meanwhile
+    report.add_ratios(rows)
+    assert rows[1].ratio_baseline == 0.9
+
+
+def test_rounds_combine_into_requests_over_time_and_the_worst_tail():
+    rounds = [
+        wrk.WrkResult(requests_per_s=1000, p50_ms=1.0, p99_ms=5.0, requests=3000, duration_s=3.0),
+        wrk.WrkResult(requests_per_s=500, p50_ms=2.0, p99_ms=9.0, requests=1000, duration_s=2.0),
+        wrk.WrkResult(requests_per_s=800, p50_ms=1.5, p99_ms=6.0, requests=2400, duration_s=3.0),
+    ]
+    combined = wrk.combine(rounds)
+    assert combined.requests == 6400 and combined.duration_s == 8.0
+    assert combined.requests_per_s == 800.0
+    assert combined.p50_ms == 1.5 and combined.p99_ms == 9.0
