@@ -58,3 +58,12 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].widget.attrs.pop("placeholder", None)
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class ChangeEmailForm(allauth_forms.AddEmailForm):
+    """The email-change page's field, named for what the reader types in it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "New address"
+        self.fields["email"].widget.attrs.pop("placeholder", None)

@@ -203,7 +203,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "masthead.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "masthead.accounts.forms.LoginForm",
+    "add_email": "masthead.accounts.forms.ChangeEmailForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

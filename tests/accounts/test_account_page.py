@@ -169,6 +169,7 @@ def test_changing_the_address_takes_effect_when_confirmed(signed_in, site, reade
 
     page = signed_in.get("/accounts/email/").content.decode()
     assert "Your email address" in page and "pat@example.org" in page
+    assert '<label class="field__label" for="id_email">New address</label>' in page
     signed_in.post("/accounts/email/", {"email": "new-pat@example.org", "action_add": ""})
     assert "Changing to" in signed_in.get("/accounts/email/").content.decode()
     run_pending_tasks()
