@@ -26,6 +26,7 @@ settings change at the same moment as the pages do.
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import secrets
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ ENTRY_TIMEOUT = 3600  # seconds; validity comes from the generation, this only f
 # Variants of one URL. Plain pages have one; a metered story has a small
 # "router" entry under the URL that names the story, and a body per variant.
 PLAIN, WHOLE, WALLED = "page", "whole", "walled"
+
+logger = logging.getLogger(__name__)
 
 
 # --- marking: Django code says a response may be shared by anonymous readers ---
@@ -153,8 +156,13 @@ def new_generation() -> str:
 
 
 def current_generation() -> str | None:
-    """The shared generation token, or None before the first page is stored."""
-    state = store().state()
+    """The shared generation token; None before the first page is stored, or
+    when the cache cannot be read (callers then go to the database)."""
+    try:
+        state = store().state()
+    except Exception:  # an optimisation must not take the site down with the cache
+        logger.warning("page cache state unreadable; reading from the database", exc_info=True)
+        return None
     return state.generation if state else None
 
 

@@ -190,8 +190,8 @@ LOGIN_URL = "/accounts/login/"
 
 # Registration wall rate limits ("count/period": 5/h, 30/10m, 20/3600; see core/ratelimit.py).
 # Load tests raise them through the environment.
-RATELIMIT_WALL_IP = env.raw("RATELIMIT_WALL_IP", "30/10m")
-RATELIMIT_WALL_EMAIL = env.raw("RATELIMIT_WALL_EMAIL", "5/h")
+RATELIMIT_WALL_IP = env.rate("RATELIMIT_WALL_IP", "30/10m")
+RATELIMIT_WALL_EMAIL = env.rate("RATELIMIT_WALL_EMAIL", "5/h")
 
 # Reader accounts (django-allauth): email only, no usernames. Verification is
 # "mandatory" because only then does sign-up answer the same for a taken address
@@ -233,8 +233,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Emailed sign-in links: per IP and per address, "<count>/<seconds>".
 SIGNIN_LINK_RATE_LIMITS = {
-    "ip": env.raw("RATE_LIMIT_SIGNIN_LINK_IP", "20/3600"),
-    "address": env.raw("RATE_LIMIT_SIGNIN_LINK_ADDRESS", "5/3600"),
+    "ip": env.rate("RATE_LIMIT_SIGNIN_LINK_IP", "20/3600"),
+    "address": env.rate("RATE_LIMIT_SIGNIN_LINK_ADDRESS", "5/3600"),
 }
 
 WAGTAIL_SITE_NAME = "Masthead"

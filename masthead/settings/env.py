@@ -66,6 +66,20 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
+def rate(name: str, default: str) -> str:
+    """A rate limit such as 5/h, 30/10m or 20/3600, checked now rather than at the first request."""
+    from masthead.core.ratelimit import parse_rate
+
+    value = raw(name, default)
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise SettingError(
+            f"{name} must be a rate such as 5/h, 30/10m or 20/3600, not {value!r}"
+        ) from None
+    return value
+
+
 def csv(name: str, default: list[str] | None = None) -> list[str]:
     value = raw(name)
     if value is None:

@@ -61,6 +61,7 @@ def test_complete_production_environment_loads():
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
         ("DEBUG", "perhaps", "DEBUG must be true or false"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS must be a whole number"),
+        ("RATELIMIT_WALL_IP", "30 per minute", "RATELIMIT_WALL_IP must be a rate such as 5/h"),
     ],
 )
 def test_missing_or_malformed_variable_is_named(variable, value, message):

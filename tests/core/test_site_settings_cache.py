@@ -1,0 +1,56 @@
+"""Site settings are kept per process while the page-cache generation is current."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from masthead.core import pagecache
+from masthead.core.models import SiteSettings
+
+
+@pytest.fixture
+def generation(db):
+    """A current generation, as after the first page was stored."""
+    cache.clear()
+    yield pagecache.generation_bump().generation
+    cache.clear()
+
+
+def test_a_second_load_in_the_same_generation_runs_no_query(generation, django_assert_num_queries):
+    SiteSettings.load()
+    with django_assert_num_queries(0):
+        assert SiteSettings.load().site_name == "The Masthead Courier"
+
+
+def test_each_caller_gets_its_own_copy(generation):
+    first = SiteSettings.load()
+    first.site_name = "Edited in a form that was never saved"
+    assert SiteSettings.load().site_name == "The Masthead Courier"
+
+
+def test_a_change_made_elsewhere_shows_once_the_generation_moves(generation):
+    SiteSettings.load()
+    # Another process saved the settings: the row changed, then its commit bumped.
+    SiteSettings.objects.update(site_name="The Alder Bay Lantern")
+    assert SiteSettings.load().site_name == "The Masthead Courier"  # same generation
+    pagecache.generation_bump()
+    assert SiteSettings.load().site_name == "The Alder Bay Lantern"
+
+
+def test_a_save_in_this_process_shows_at_once(generation):
+    site = SiteSettings.load()
+    site.site_name = "The Alder Bay Lantern"
+    site.save()  # the bump waits for the commit; this process forgets its copy now
+    assert SiteSettings.load().site_name == "The Alder Bay Lantern"
+
+
+def test_an_unreadable_cache_falls_back_to_the_database(
+    generation, monkeypatch, django_assert_num_queries
+):
+    def broken():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(pagecache, "store", broken)
+    with django_assert_num_queries(1):
+        assert SiteSettings.load().site_name == "The Masthead Courier"
