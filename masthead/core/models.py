@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import copy
+import time
 
-from django.db import models
+from django.db import models, transaction
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 # The settings row, kept per process while the page-cache generation it was read
 # under is current. Every save starts a new generation once it commits
-# (content/signals.py), in every process; a save in this process forgets it at once.
-_loaded: dict[str, tuple[str, SiteSettings]] = {}
+# (content/signals.py), in every process; a save in this process forgets it at
+# once and again at its commit. A copy is kept at most KEEP_SECONDS, so what no
+# generation covers (a rolled-back save read in its own transaction, a bump lost
+# to a cache outage, an .update()) heals by itself.
+KEEP_SECONDS = 30.0
+_loaded: dict[str, tuple[str, float, SiteSettings]] = {}
+_clock = time.monotonic
 
 
 def site_settings_forget() -> None:
@@ -74,6 +80,7 @@ class SiteSettings(BaseGenericSetting):
     def save(self, *args, **kwargs) -> None:
         site_settings_forget()
         super().save(*args, **kwargs)
+        transaction.on_commit(site_settings_forget)
 
     @classmethod
     def _get_or_create(cls) -> SiteSettings:
@@ -86,13 +93,16 @@ class SiteSettings(BaseGenericSetting):
         from masthead.core import pagecache
 
         generation = pagecache.current_generation()
+        if generation is None:  # nothing stored yet, or the cache is unreadable
+            site_settings_forget()
+            return super()._get_or_create()
         loaded = _loaded.get("site")
-        if loaded is None or generation is None or loaded[0] != generation:
-            site = super()._get_or_create()
-            if generation is None:
-                return site
-            loaded = _loaded["site"] = (generation, site)
-        return copy.copy(loaded[1])
+        if loaded is None or loaded[0] != generation or loaded[1] < _clock():
+            loaded = (generation, _clock() + KEEP_SECONDS, super()._get_or_create())
+            _loaded["site"] = loaded
+        site = copy.copy(loaded[2])
+        site._page_url_cache = {}  # Wagtail's per-instance cache: not shared between copies
+        return site
 
     @classmethod
     def load_uncached(cls) -> SiteSettings:

@@ -16,6 +16,7 @@ EXPIRE), where a general-purpose limiter makes two per limit.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import time
 from dataclasses import dataclass
@@ -42,9 +43,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ValueError(f"Not a rate: {rate!r} (expected e.g. 5/h, 30/10m or 20/3600)")
     count, number, unit = match.groups()
     if not number and not unit:
-        unit = "m"  # "20/" or "20" alone: per minute
+        unit = "m"  # "20/": per minute
     seconds = int(number or 1) * _UNIT_SECONDS[unit]
-    return int(count), max(seconds, 1)
+    if seconds <= 0:
+        raise ValueError(f"Not a rate: {rate!r} (expected e.g. 5/h, 30/10m or 20/3600)")
+    return int(count), seconds
 
 
 def _cache_key(limit: Limit, period: int, now: float) -> str:
@@ -92,9 +95,18 @@ def _count_in_cache(cache, key: str, period: int) -> int:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The reader's address: behind a trusted proxy, the last hop it recorded."""
+    """Whom a per-connection limit counts: the reader's IPv4 address, or the /64
+    network of an IPv6 one (one subscriber line gets a whole /64, so counting
+    single addresses would give it millions of fresh allowances). Behind a
+    trusted proxy, the last hop it recorded."""
+    address = request.META.get("REMOTE_ADDR", "")
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            address = forwarded.split(",")[-1].strip()
+    if ":" in address:
+        try:
+            return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+        except ValueError:
+            pass
+    return address or "unknown"

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from masthead.core.ratelimit import Limit, limits_exceeded, parse_rate
+from masthead.core.ratelimit import Limit, client_ip, limits_exceeded, parse_rate
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def test_rates_in_both_spellings(rate, expected):
     assert parse_rate(rate) == expected
 
 
-@pytest.mark.parametrize("rate", ["", "five/h", "5/w", "5/-1", "/h"])
+@pytest.mark.parametrize("rate", ["", "five/h", "5/w", "5/-1", "/h", "5/0", "5/0m"])
 def test_a_malformed_rate_is_refused_with_the_expected_form(rate):
     with pytest.raises(ValueError, match="expected e.g. 5/h"):
         parse_rate(rate)
@@ -70,3 +70,18 @@ def test_a_zero_rate_means_no_limit():
     limit = Limit("test:off", "203.0.113.9", "0/m")
     with time_machine.travel("2026-11-25 10:00:05", tick=False):
         assert [limits_exceeded(limit) for _ in range(3)] == [[False]] * 3
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted_as"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),  # same line, same count
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("", "unknown"),
+    ],
+)
+def test_ipv6_readers_are_counted_by_their_64_network(rf, remote, counted_as):
+    request = rf.post("/wall/", REMOTE_ADDR=remote)
+    assert client_ip(request) == counted_as

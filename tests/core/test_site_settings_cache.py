@@ -54,3 +54,30 @@ def test_an_unreadable_cache_falls_back_to_the_database(
     monkeypatch.setattr(pagecache, "store", broken)
     with django_assert_num_queries(1):
         assert SiteSettings.load().site_name == "The Masthead Courier"
+
+
+def test_a_copy_is_kept_at_most_keep_seconds(generation, monkeypatch):
+    from masthead.core import models as core_models
+
+    now = [1000.0]
+    monkeypatch.setattr(core_models, "_clock", lambda: now[0])
+    SiteSettings.load()
+    SiteSettings.objects.update(site_name="Changed without a new generation")
+    now[0] += core_models.KEEP_SECONDS - 1
+    assert SiteSettings.load().site_name == "The Masthead Courier"
+    now[0] += 2
+    assert SiteSettings.load().site_name == "Changed without a new generation"
+
+
+def test_a_cache_outage_drops_the_copy(generation, monkeypatch):
+    SiteSettings.load()
+    SiteSettings.objects.update(site_name="Saved while the cache was down")
+    real_store = pagecache.store
+
+    def broken():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(pagecache, "store", broken)
+    assert SiteSettings.load().site_name == "Saved while the cache was down"
+    monkeypatch.setattr(pagecache, "store", real_store)  # back, with the old generation
+    assert SiteSettings.load().site_name == "Saved while the cache was down"
