@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -65,10 +68,14 @@ def limits_exceeded(*limits: Limit) -> list[bool]:
         allowed, period = parse_rate(limit.rate)
         windows.append((_cache_key(limit, period, now), allowed, period))
     cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        counts = _count_in_redis(cache, windows)
-    else:
-        counts = [_count_in_cache(cache, key, period) for key, _, period in windows]
+    try:
+        if isinstance(cache, RedisCache):
+            counts = _count_in_redis(cache, windows)
+        else:
+            counts = [_count_in_cache(cache, key, period) for key, _, period in windows]
+    except Exception:  # the counters are down: let readers through rather than fail the form
+        logger.warning("rate-limit counters unavailable; not limiting", exc_info=True)
+        return [False] * len(windows)
     return [
         allowed > 0 and count > allowed
         for (_, allowed, _), count in zip(windows, counts, strict=True)

@@ -85,3 +85,16 @@ def test_a_zero_rate_means_no_limit():
 def test_ipv6_readers_are_counted_by_their_64_network(rf, remote, counted_as):
     request = rf.post("/wall/", REMOTE_ADDR=remote)
     assert client_ip(request) == counted_as
+
+
+def test_counters_that_cannot_be_reached_let_the_reader_through(monkeypatch, caplog):
+    from masthead.core import ratelimit
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(ratelimit, "_count_in_redis", down)
+    monkeypatch.setattr(ratelimit, "_count_in_cache", down)
+    limits = [Limit("test:down", "203.0.113.9", "1/m"), Limit("test:down", "x@example.org", "1/m")]
+    assert limits_exceeded(*limits) == [False, False]
+    assert "rate-limit counters unavailable" in caplog.text
