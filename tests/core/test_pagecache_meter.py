@@ -49,12 +49,17 @@ def test_second_story_is_walled_from_the_cache_without_queries(
     assert "Paragraph 7 of the story." in whole.text
 
 
-def test_cached_walled_form_carries_this_readers_token(app, two_stories):
+def _cached_wall_for_a_new_reader(app, two_stories):
+    """(the walled story, the reader's meter cookie, the CSRF secret the cached
+    answer set, the form token in its page)."""
     first, second = two_stories
     meter = _reader_over_the_allowance(app, first, second)
-    new_reader = call(app, second.url, cookies={METER_COOKIE: meter})
-    secret = new_reader.cookies()["csrftoken"]
-    token = TOKEN.search(new_reader.text)[1]
+    page = call(app, second.url, cookies={METER_COOKIE: meter})
+    return second, meter, page.cookies()["csrftoken"], TOKEN.search(page.text)[1]
+
+
+def test_cached_walled_form_carries_this_readers_token(app, two_stories):
+    second, meter, secret, token = _cached_wall_for_a_new_reader(app, two_stories)
     assert _unmask_cipher_token(token) == secret
     again = call(app, second.url, cookies={METER_COOKIE: meter, "csrftoken": secret})
     assert "csrftoken" not in again.cookies()  # a known reader keeps their secret
@@ -63,11 +68,7 @@ def test_cached_walled_form_carries_this_readers_token(app, two_stories):
 
 
 def test_the_token_from_a_cached_wall_passes_the_csrf_check(app, two_stories):
-    first, second = two_stories
-    meter = _reader_over_the_allowance(app, first, second)
-    page = call(app, second.url, cookies={METER_COOKIE: meter})
-    secret = page.cookies()["csrftoken"]
-    token = TOKEN.search(page.text)[1]
+    second, meter, secret, token = _cached_wall_for_a_new_reader(app, two_stories)
     body = f"csrfmiddlewaretoken={token}&email=reader%40example.org&agree=on&story={second.pk}"
     answer = call(
         app,
