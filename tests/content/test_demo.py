@@ -167,6 +167,17 @@ def test_admin_can_sign_in(demo, client):
 
 
 @pytest.mark.django_db
+def test_admin_can_also_sign_in_as_a_reader(demo, client):
+    answer = client.post(
+        "/accounts/login/",
+        {"login": "admin@alderbaylantern.example", "password": ADMIN_PASSWORD},
+        follow=True,
+    )
+    assert "Check your inbox" not in answer.content.decode()
+    assert client.get("/account/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_reader_sees_the_front_page_and_a_story(demo, client):
     response = client.get("/")
     assert response.status_code == 200
