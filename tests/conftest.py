@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from wagtail.models import Collection, Locale, Page, Site
 
+from masthead.core.db import reserved_ids_forget
 from masthead.core.models import site_settings_forget
 from tests.content.factories import HomePageFactory, SectionPageFactory
 from tests.smtp_server import smtp_backend, smtp_server  # noqa: F401 (shared fixtures)
 
 
 def _restore_seed_rows() -> Page:
-    """Wagtail's migrations create a locale, a root page and a root collection.
+    """Wagtail's migrations create a locale, a root page and a root collection;
+    ours the daily newsletter.
 
     A transactional test (browser, live server) empties every table when it
     ends, so the next one puts them back before building its site.
     """
+    daily = importlib.import_module("masthead.newsletters.migrations.0002_daily_newsletter")
+    daily.create_daily(django_apps, None)
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
@@ -50,5 +57,6 @@ def section(home):
 def _fresh_site_settings():
     """Each test reads the site settings its own database holds (see core/models.py)."""
     site_settings_forget()
+    reserved_ids_forget()
     yield
     site_settings_forget()

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,17 @@ def users_with_email(email: str):
     return User.objects.exclude(email="").filter(same_email(email))
 
 
+def reader_new(*, email: str) -> User:
+    """An account for ``email``, not yet saved: a random username, no usable password."""
+    user = User(email=normalise_email(email), username=f"reader-{secrets.token_hex(8)}")
+    # What set_unusable_password() stores (the prefix, then 40 random characters),
+    # without its 40 separate draws: this runs on every wall sign-up.
+    user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(
+        UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2
+    )
+    return user
+
+
 def reader_get_or_create(*, email: str) -> tuple[User, bool]:
     """The account for ``email``, created without a password if there is none.
 
@@ -48,8 +60,7 @@ def reader_get_or_create(*, email: str) -> tuple[User, bool]:
     """
     email = normalise_email(email)
     for _ in range(3):  # the random username could, in theory, be taken
-        user = User(email=email, username=f"reader-{secrets.token_hex(8)}")
-        user.set_unusable_password()
+        user = reader_new(email=email)
         if insert_or_ignore(user):
             return user, True
         existing = users_with_email(email).first()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import models, router
+import functools
+import os
+import threading
+
+from django.db import connections, models, router
+from django.db.models import signals
 from django.db.models.constants import OnConflict
 
 
@@ -40,3 +45,131 @@ def insert_or_ignore(instance: models.Model) -> bool:
     instance._state.adding = False
     instance._state.db = using
     return True
+
+
+# --- one statement for a row and the rows that hang off it (PostgreSQL) ---------
+
+# Primary keys drawn from a table's sequence ahead of the insert, in blocks, so
+# rows that refer to each other can be built whole in Python first. Per process
+# (the pid guards against a block inherited through fork) and per database.
+ID_BLOCK = 32
+_reserved: dict[tuple[str, str], tuple[int, list[int]]] = {}
+_reserved_lock = threading.Lock()
+
+
+def can_insert_with(model: type[models.Model]) -> bool:
+    """Whether ``insert_with`` can run here: PostgreSQL (data-modifying WITH),
+    outside a transaction (so a failed statement leaves nothing to roll back)."""
+    connection = connections[router.db_for_write(model)]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def reserve_id(model: type[models.Model]) -> int:
+    """A primary key for a row of ``model`` not yet inserted (PostgreSQL).
+
+    Drawn from the column's own sequence, so the database never hands it out
+    again; a block of ``ID_BLOCK`` per round trip. Ids are therefore not in
+    insertion order across processes, and unused ones are skipped, as
+    sequences already allow.
+    """
+    using = router.db_for_write(model)
+    meta = model._meta
+    key = (using, meta.db_table)
+    with _reserved_lock:
+        pid, block = _reserved.get(key, (0, []))
+        if pid != os.getpid() or not block:
+            with connections[using].cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, ID_BLOCK],
+                )
+                block = [row[0] for row in cursor.fetchall()][::-1]
+            _reserved[key] = (os.getpid(), block)
+        return block.pop()
+
+
+def reserved_ids_forget() -> None:
+    """Drop the drawn blocks (after a sequence was reset: tests, a restore)."""
+    with _reserved_lock:
+        _reserved.clear()
+
+
+def insert_with(head: models.Model, *dependents: models.Model) -> bool:
+    """INSERT ``head`` unless a unique constraint already holds its values, and
+    the ``dependents`` only if it went in: one statement, so one round trip and
+    its own transaction (see ``can_insert_with``).
+
+    Every row is built whole beforehand: primary keys the others refer to come
+    from ``reserve_id``. Returns True when all rows were inserted, False when
+    ``head`` was already there (nothing inserted). ``pre_save`` and
+    ``post_save`` are sent as ``save()`` sends them (some apps fill fields in
+    ``pre_save``). A dependent that breaks a constraint raises IntegrityError
+    and nothing is inserted.
+    """
+    using = router.db_for_write(type(head))
+    connection = connections[using]
+    instances = (head, *dependents)
+    for instance in instances:
+        signals.pre_save.send(
+            sender=type(instance), instance=instance, raw=False, using=using, update_fields=None
+        )
+    rows = [_insert_values(instance, connection) for instance in instances]
+    sql = _insert_with_sql(tuple((table, columns) for table, columns, _ in rows))
+    params = [value for _, _, values in rows for value in values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchone()[0] == 1
+    if inserted:
+        for instance in instances:
+            instance._state.adding = False
+            instance._state.db = using
+            signals.post_save.send(
+                sender=type(instance),
+                instance=instance,
+                created=True,
+                update_fields=None,
+                raw=False,
+                using=using,
+            )
+    return inserted
+
+
+def _insert_values(instance: models.Model, connection) -> tuple[str, tuple[str, ...], list]:
+    """(table, columns, values) for an INSERT of ``instance``, prepared as Django's
+    insert compiler prepares them (``pre_save`` fills auto_now_add fields)."""
+    meta = type(instance)._meta
+    if meta.parents:
+        raise TypeError(f"insert_with does not handle multi-table inheritance ({type(instance)})")
+    fields = [field for field in meta.local_concrete_fields if not field.generated]
+    if instance.pk is None:
+        fields = [field for field in fields if field is not meta.auto_field]
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+        for field in fields
+    ]
+    return meta.db_table, tuple(field.column for field in fields), values
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'  # a PostgreSQL identifier
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_with_sql(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """The statement for rows of these tables and columns (the first is the head)."""
+
+    def target(table: str, columns: tuple[str, ...]) -> str:
+        return f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)})"
+
+    (head_table, head_columns), *rest = shape
+    placeholders = ", ".join(["%s"] * len(head_columns))
+    parts = [
+        f"head AS ({target(head_table, head_columns)} VALUES ({placeholders})"
+        " ON CONFLICT DO NOTHING RETURNING 1)"
+    ]
+    # Names come from model metadata, quoted; every value is a parameter.
+    for number, (table, columns) in enumerate(rest):
+        selected = ", ".join(["%s"] * len(columns))
+        insert = f"{target(table, columns)} SELECT {selected} FROM head"  # noqa: S608
+        parts.append(f"dependent_{number} AS ({insert})")
+    return f"WITH {', '.join(parts)} SELECT count(*) FROM head"  # noqa: S608

@@ -156,10 +156,15 @@ def new_generation() -> str:
 
 
 def current_generation() -> str | None:
-    """The shared generation token; None before the first page is stored, or
-    when the cache cannot be read (callers then go to the database)."""
+    """The shared generation token, started here if the cache holds none yet (a
+    fresh or flushed cache); None when the cache cannot be used (callers then
+    go to the database)."""
     try:
-        state = store().state()
+        shared = store()
+        state = shared.state()
+        if state is None:
+            shared.add_state(State(new_generation(), *current_policy()))
+            state = shared.state()
     except Exception:  # an optimisation must not take the site down with the cache
         logger.warning("page cache state unreadable; reading from the database", exc_info=True)
         return None

@@ -100,6 +100,30 @@ def _enqueue_send(delivery_id: int, *, run_after=None) -> None:
         transaction.on_commit(lambda: task.enqueue(delivery_id))
 
 
+def delivery_new(
+    *, key: str, to: str, template: str, context: dict, headers: dict | None = None
+) -> Delivery:
+    """One email to one recipient, checked and built but not saved (see ``email_enqueue``)."""
+    if not key or len(key) > 200:
+        raise EmailError("A delivery key is required and holds at most 200 characters.")
+    if not _TEMPLATE_NAME.match(template):
+        raise EmailError(f"Not a template name: {template!r}")
+    to = clean_address(to)
+    headers = _clean_headers(headers or {})
+    try:
+        context = json.loads(json.dumps(context))
+    except (TypeError, ValueError) as exc:
+        raise EmailError(f"The email context must be JSON-serialisable: {exc}") from None
+    return Delivery(
+        key=key,
+        to=to,
+        template=template,
+        context=context,
+        headers=headers,
+        message_id=_message_id(key),
+    )
+
+
 def email_enqueue(
     *, key: str, to: str, template: str, context: dict, headers: dict | None = None
 ) -> Delivery:
@@ -111,31 +135,62 @@ def email_enqueue(
     ``template`` names a triad under ``templates/email/``: ``<template>.subject.txt``,
     ``.txt`` and ``.html``; ``context`` must be JSON-serialisable.
     """
-    if not key or len(key) > 200:
-        raise EmailError("A delivery key is required and holds at most 200 characters.")
-    if not _TEMPLATE_NAME.match(template):
-        raise EmailError(f"Not a template name: {template!r}")
-    to = clean_address(to)
-    headers = _clean_headers(headers or {})
-    try:
-        context = json.loads(json.dumps(context))
-    except (TypeError, ValueError) as exc:
-        raise EmailError(f"The email context must be JSON-serialisable: {exc}") from None
-    delivery = Delivery(
-        key=key,
-        to=to,
-        template=template,
-        context=context,
-        headers=headers,
-        message_id=_message_id(key),
-    )
+    delivery = delivery_new(key=key, to=to, template=template, context=context, headers=headers)
+    return delivery_enqueue(delivery)
+
+
+def delivery_enqueue(delivery: Delivery) -> Delivery:
+    """Record a delivery from ``delivery_new`` and enqueue its sending, unless
+    one with its key exists (that one is returned, and nothing is sent)."""
     # One INSERT that does nothing if the key is taken; no savepoint, so a
     # failure fails the caller's transaction (outside one, this is the transaction).
     with transaction.atomic(savepoint=False):
         if not insert_or_ignore(delivery):
-            return Delivery.objects.get(key=key)
+            return Delivery.objects.get(key=delivery.key)
         _enqueue_send(delivery.pk)
     return delivery
+
+
+def send_task_row(delivery: Delivery):
+    """The database backend's row for this delivery's send task, unsaved, for a
+    caller that inserts it in the same statement as the delivery (whose primary
+    key must be set). None with any other backend: ``send_task_inserted`` then
+    enqueues the task. The row is the one ``DatabaseBackend.enqueue`` writes
+    (tests/mail compare the two).
+    """
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import send_delivery
+
+    backend = send_delivery.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    backend.validate_task(send_delivery)
+    return DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": [delivery.pk], "kwargs": {}}),
+        priority=send_delivery.priority,
+        task_path=send_delivery.module_path,
+        queue_name=send_delivery.queue_name,
+        run_after=send_delivery.run_after,
+        backend_name=backend.alias,
+    )
+
+
+def send_task_inserted(delivery: Delivery, row) -> None:
+    """After ``delivery`` and its ``send_task_row`` went in: what enqueueing
+    does besides the row (the ``task_enqueued`` signal), or, with another
+    backend (``row`` None), the enqueueing itself once the data commits."""
+    from django_tasks_db.compat import task_enqueued
+
+    from .tasks import send_delivery
+
+    if row is None:
+        _enqueue_send(delivery.pk)
+        return
+    task_enqueued.send(type(send_delivery.get_backend()), task_result=row.task_result)
 
 
 def _site_context() -> dict:

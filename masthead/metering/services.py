@@ -20,6 +20,7 @@ from masthead.accounts.services import (
     email_address_verify,
     normalise_email,
     reader_get_or_create,
+    reader_new,
     safe_next_url,
     signin_link_send,
     users_with_email,
@@ -61,10 +62,9 @@ def account_is_activated(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def consent_record(
-    *, user, source: str, ip: str | None, user_agent: str = "", site=None
-) -> Consent:
-    return Consent.objects.create(
+def consent_new(*, user, source: str, ip: str | None, user_agent: str = "", site=None) -> Consent:
+    """The reader's agreement to the current terms, as it happens now; not saved."""
+    return Consent(
         user=user,
         terms_version=(site or _site()).terms_version,
         ip=ip or None,
@@ -73,25 +73,40 @@ def consent_record(
     )
 
 
+def consent_record(
+    *, user, source: str, ip: str | None, user_agent: str = "", site=None
+) -> Consent:
+    consent = consent_new(user=user, source=source, ip=ip, user_agent=user_agent, site=site)
+    consent.save()
+    return consent
+
+
 def setup_url(*, user, next_url: str) -> str:
     token = setup_tokens.make_token(user, data={"next": safe_next_url(next_url)})
     return settings.SITE_URL + reverse("metering:welcome", args=[token])
 
 
 def activation_send(*, user, next_url: str, site=None) -> None:
-    """Enqueue the activation email (in the caller's transaction).
+    """Enqueue the activation email (in the caller's transaction)."""
+    from masthead.mail.services import delivery_enqueue
+
+    delivery_enqueue(activation_delivery(user=user, next_url=next_url, site=site))
+
+
+def activation_delivery(*, user, next_url: str, site=None):
+    """The activation email for ``user`` (saved or with its id reserved), not yet recorded.
 
     The first one's key is ``wall-activation:<user id>``, so any number of
     repeated sign-ups in the first hour send exactly one email; later repeats
     (the reader lost it) get one fresh link per hour.
     """
-    from masthead.mail.services import email_enqueue
+    from masthead.mail.services import delivery_new
 
     age = (timezone.now() - user.date_joined).total_seconds()
     bucket = max(0, int(age // ACTIVATION_RESEND_SECONDS))
     key = f"wall-activation:{user.pk}" + (f":{bucket}" if bucket else "")
     site = site or _site()
-    email_enqueue(
+    return delivery_new(
         key=key,
         to=user.email,
         template="metering/activation",
@@ -123,8 +138,10 @@ def wall_signup(
     if not agreed:
         raise ValueError("wall_signup needs the reader's agreement to the terms")
     next_url = safe_next_url(next_url)
+    site = site or _site()
+    if _new_reader_signup(email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site):
+        return
     with transaction.atomic():
-        site = site or _site()
         user, created = reader_get_or_create(email=email)
         if not user.is_active:
             return
@@ -133,6 +150,35 @@ def wall_signup(
             signin_link_send(user=user, next_url=next_url)
         else:
             activation_send(user=user, next_url=next_url, site=site)
+
+
+def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) -> bool:
+    """The common case, in one statement where the database allows it: an address
+    with no account gets its account, consent, activation email and send task.
+
+    The same rows as the general path in ``wall_signup`` (built by the same
+    functions), inserted together only if the account goes in. False, with
+    nothing written, when the address has an account (or the random username
+    was taken, or the database is not PostgreSQL): the general path then runs.
+    """
+    from masthead.accounts.models import User
+    from masthead.core import db
+    from masthead.mail.models import Delivery
+    from masthead.mail.services import send_task_inserted, send_task_row
+
+    if not db.can_insert_with(User):
+        return False
+    user = reader_new(email=email)
+    user.pk = db.reserve_id(User)
+    consent = consent_new(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
+    delivery = activation_delivery(user=user, next_url=next_url, site=site)
+    delivery.pk = db.reserve_id(Delivery)
+    task_row = send_task_row(delivery)
+    rows = [consent, delivery] + ([task_row] if task_row is not None else [])
+    if not db.insert_with(user, *rows):
+        return False
+    send_task_inserted(delivery, task_row)
+    return True
 
 
 def setup_link_resend(*, email: str, next_url: str) -> None:

@@ -54,11 +54,23 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     return stories.public().first()
 
 
+_thank_you: list[str] = []  # the in-place "Thank you.", rendered once per process
+
+
+def _wall_fragment(request: HttpRequest, context: dict) -> str:
+    """The wall as wall.js swaps it in. Its "Thank you." is the same for every
+    reader (no form, no token), so outside DEBUG it is rendered once."""
+    if not context.get("wall_done") or settings.DEBUG:
+        return render_to_string("metering/wall.html", context, request)
+    if not _thank_you:
+        _thank_you.append(render_to_string("metering/wall.html", context, request))
+    return _thank_you[0]
+
+
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
     """The wall in its current state: as JSON for wall.js, else as a whole page."""
     if _wants_json(request):
-        context = {"page": story, **wall}
-        html = render_to_string("metering/wall.html", context, request)
+        html = _wall_fragment(request, {"page": story, **wall})
         return JsonResponse({"ok": status == 200, "html": html}, status=status)
     if story is not None:
         # The story's own walled page: the reader stays where they were.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from masthead.core.db import insert_or_ignore
+from masthead.core.db import ID_BLOCK, can_insert_with, insert_or_ignore, insert_with, reserve_id
 from masthead.mail.models import Delivery
 from masthead.metering.models import Consent
 
@@ -28,8 +30,96 @@ def test_a_wall_signup_in_its_own_transaction_commits_account_consent_email_and_
     from masthead.accounts.models import User
     from masthead.metering.services import wall_signup
 
-    wall_signup(email="New.Reader@Example.org", agreed=True, ip="203.0.113.5", next_url="/")
+    with CaptureQueriesContext(connection) as queries:
+        wall_signup(email="New.Reader@Example.org", agreed=True, ip="203.0.113.5", next_url="/")
+    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]
+    if connection.vendor == "postgresql":  # account, consent, email and task: one statement
+        assert len(inserts) == 1, inserts
     user = User.objects.get(email="New.Reader@example.org")
     assert Consent.objects.filter(user=user, source=Consent.WALL, ip="203.0.113.5").exists()
     delivery = Delivery.objects.get(key=f"wall-activation:{user.pk}")
     assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).count() == 1
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one-statement inserts are PostgreSQL's"
+)
+
+
+def _reader(email: str):
+    from masthead.accounts.models import User
+    from masthead.accounts.services import reader_new
+
+    user = reader_new(email=email)
+    user.pk = reserve_id(User)
+    return user
+
+
+@needs_postgresql
+def test_reserved_ids_are_distinct_and_never_handed_out_again():
+    from masthead.accounts.models import User
+    from tests.accounts.factories import UserFactory
+
+    reserved = {reserve_id(User) for _ in range(ID_BLOCK + 5)}  # crosses a block
+    assert len(reserved) == ID_BLOCK + 5
+    assert UserFactory().pk not in reserved
+
+
+@needs_postgresql
+def test_insert_with_writes_the_head_and_its_dependents_in_one_statement():
+    user = _reader("one.statement@example.org")
+    consent = Consent(user=user, terms_version="2026-01", ip="203.0.113.9", source=Consent.WALL)
+    with CaptureQueriesContext(connection) as queries:
+        assert insert_with(user, consent) is True
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    saved = Consent.objects.get(user_id=user.pk)
+    assert saved.ip == "203.0.113.9" and saved.agreed_at is not None
+
+
+@needs_postgresql
+def test_insert_with_writes_nothing_when_the_head_is_already_there():
+    insert_with(_reader("taken@example.org"))
+    again = _reader("TAKEN@example.org")  # the same address in another case
+    consent = Consent(user=again, terms_version="2026-01", source=Consent.WALL)
+    assert insert_with(again, consent) is False
+    assert consent._state.adding is True
+    assert not Consent.objects.filter(user_id=again.pk).exists()
+
+
+@needs_postgresql
+def test_a_dependent_that_breaks_a_constraint_leaves_nothing_behind():
+    from masthead.accounts.models import User
+
+    insert_with(_reader("first@example.org"), _delivery("wall-activation:dup"))
+    user = _reader("second@example.org")
+    with pytest.raises(IntegrityError):
+        insert_with(user, _delivery("wall-activation:dup"))
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_insert_with_is_offered_only_outside_a_transaction_on_postgresql():
+    from masthead.accounts.models import User
+
+    assert can_insert_with(User) is (connection.vendor == "postgresql")
+    with transaction.atomic():
+        assert can_insert_with(User) is False
+
+
+@needs_postgresql
+def test_the_send_task_row_is_the_row_the_database_backend_writes():
+    """send_task_row copies DatabaseBackend.enqueue: compare them, so an upgrade
+    of django-tasks-db that changes the row fails here."""
+    from django_tasks_db.models import DBTaskResult
+
+    from masthead.mail.services import send_task_row
+    from masthead.mail.tasks import send_delivery
+
+    delivery = _delivery("compare")
+    delivery.pk = reserve_id(Delivery)
+    ours = send_task_row(delivery)
+    insert_with(delivery, ours)
+    theirs = DBTaskResult.objects.get(pk=send_delivery.enqueue(delivery.pk).id)
+    ours = DBTaskResult.objects.get(pk=ours.pk)
+    skip = {"id", "enqueued_at"}
+    fields = [f.attname for f in DBTaskResult._meta.concrete_fields if f.attname not in skip]
+    assert {f: getattr(ours, f) for f in fields} == {f: getattr(theirs, f) for f in fields}

@@ -81,3 +81,14 @@ def test_a_cache_outage_drops_the_copy(generation, monkeypatch):
     assert SiteSettings.load().site_name == "Saved while the cache was down"
     monkeypatch.setattr(pagecache, "store", real_store)  # back, with the old generation
     assert SiteSettings.load().site_name == "Saved while the cache was down"
+
+
+def test_an_empty_cache_gets_a_generation_so_the_next_load_runs_no_query(
+    db, django_assert_num_queries
+):
+    cache.clear()
+    SiteSettings.load()  # starts a generation (a fresh deploy, a flushed cache)
+    assert pagecache.store().state() is not None
+    with django_assert_num_queries(0):
+        assert SiteSettings.load().site_name == "The Masthead Courier"
+    cache.clear()

@@ -36,6 +36,16 @@ def setup_link(email="reader@example.org") -> str:
 
 
 def test_whole_flow_through_a_real_smtp_server(client, stories, site_settings, smtp_backend):
+    _whole_flow(client, stories, site_settings, smtp_backend)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whole_flow_with_each_request_committing(client, stories, site_settings, smtp_backend):
+    """As in production: on PostgreSQL the sign-up is then one statement (core/db.insert_with)."""
+    _whole_flow(client, stories, site_settings, smtp_backend)
+
+
+def _whole_flow(client, stories, site_settings, smtp_backend):
     site_settings.site_name = "The Harbour Gazette"
     site_settings.save()
     story = stories[3]
