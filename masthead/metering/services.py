@@ -9,6 +9,7 @@ enqueued with the account and its consent or not at all.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from masthead.accounts.services import (
 from masthead.accounts.tokens import TokenGenerator
 
 from .models import Consent, Entitlement, TrialGrant
+
+logger = logging.getLogger(__name__)
 
 # The set-up link in the activation email: a week to follow it, once.
 setup_tokens = TokenGenerator(salt="masthead.metering.setup", max_age=timedelta(days=7))
@@ -175,7 +178,13 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     delivery.pk = db.reserve_id(Delivery)
     task_row = send_task_row(delivery)
     rows = [consent, delivery] + ([task_row] if task_row is not None else [])
-    if not db.insert_with(user, *rows):
+    try:
+        inserted = db.insert_with(user, *rows)
+    except IntegrityError:  # a drawn id already taken (a sequence reset, a restored dump)
+        logger.warning("one-statement sign-up refused; drawing new ids", exc_info=True)
+        db.reserved_ids_forget()
+        return False
+    if not inserted:
         return False
     send_task_inserted(delivery, task_row)
     return True

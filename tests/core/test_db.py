@@ -123,3 +123,23 @@ def test_the_send_task_row_is_the_row_the_database_backend_writes():
     skip = {"id", "enqueued_at"}
     fields = [f.attname for f in DBTaskResult._meta.concrete_fields if f.attname not in skip]
     assert {f: getattr(ours, f) for f in fields} == {f: getattr(theirs, f) for f in fields}
+
+
+@needs_postgresql
+def test_a_drawn_id_someone_took_falls_back_to_the_general_path(home, caplog):
+    """After a sequence went back (a restored dump), the sign-up still goes through."""
+    from django_tasks_db.models import DBTaskResult
+
+    from masthead.accounts.models import User
+    from masthead.metering.services import wall_signup
+
+    squatter = _delivery("squatter")
+    squatter.pk = reserve_id(Delivery) + 1  # the id the sign-up will draw next
+    insert_or_ignore(squatter)
+    wall_signup(email="late.reader@example.org", agreed=True, ip="203.0.113.5", next_url="/")
+    assert "one-statement sign-up refused" in caplog.text
+    user = User.objects.get(email="late.reader@example.org")
+    delivery = Delivery.objects.get(key=f"wall-activation:{user.pk}")
+    assert delivery.pk != squatter.pk
+    assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).count() == 1
+    assert Consent.objects.filter(user=user).count() == 1
