@@ -4,12 +4,12 @@ email, as deliveries with a task, instead of being sent inside the request."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import date, datetime
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from masthead.accounts.services import reader_username
 from masthead.mail.services import email_enqueue
 
 # allauth template prefix "account/email/<name>" → our triad "email/accounts/<name>.*"
@@ -30,7 +30,7 @@ def _serialisable(value):
 class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user) -> None:
         if not user.username:
-            user.username = f"reader-{secrets.token_hex(8)}"
+            user.username = reader_username()
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         name = template_prefix.removeprefix(_ALLAUTH_PREFIX).replace("/", "_")

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
+from masthead.core.ids import time_ordered_token
 
 from .models import User
 from .signals import account_deleting
@@ -40,9 +41,15 @@ def users_with_email(email: str):
     return User.objects.exclude(email="").filter(same_email(email))
 
 
+def reader_username() -> str:
+    """A reader's username: never shown (readers sign in with their address), and
+    sorting by time, so the username indexes take new rows on their last page."""
+    return f"reader-{time_ordered_token()}"
+
+
 def reader_new(*, email: str) -> User:
     """An account for ``email``, not yet saved: a random username, no usable password."""
-    user = User(email=normalise_email(email), username=f"reader-{secrets.token_hex(8)}")
+    user = User(email=normalise_email(email), username=reader_username())
     # What set_unusable_password() stores (the prefix, then 40 random characters),
     # without its 40 separate draws: this runs on every wall sign-up.
     user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(

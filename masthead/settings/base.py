@@ -129,6 +129,8 @@ TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default", "email"],
+        # Task ids that sort by time: new rows go at the end of the primary key index.
+        "OPTIONS": {"id_function": "masthead.core.ids.uuid7"},
     }
 }
 
