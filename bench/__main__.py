@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from masthead.cli import DEFAULT_THREADS
+
 from . import report, scenarios, servers, wrk
 from .report import CEILING, NGINX, Row
 from .scenarios import Context, Run
@@ -45,7 +47,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="rebuild the demo data first")
     parser.add_argument("--workers", type=int, default=2, help="web workers (default 2)")
     parser.add_argument(
-        "--threads", type=int, default=1, help="blocking threads per web worker (default 1)"
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"blocking threads per web worker (default {DEFAULT_THREADS}, as masthead serve)",
     )
     parser.add_argument("--port-base", type=int, help="use ports base+1..base+3, else free ports")
     parser.add_argument("--only", help="comma-separated scenario modules (default: all)")
