@@ -22,6 +22,7 @@ def _restore_seed_rows() -> Page:
     A transactional test (browser, live server) empties every table when it
     ends, so the next one puts them back before building its site.
     """
+    # The migration's own function (get_or_create), so the seed row matches it.
     daily = importlib.import_module("masthead.newsletters.migrations.0002_daily_newsletter")
     daily.create_daily(django_apps, None)
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])

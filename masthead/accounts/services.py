@@ -48,7 +48,7 @@ def reader_username() -> str:
 
 
 def reader_new(*, email: str) -> User:
-    """An account for ``email``, not yet saved: a random username, no usable password."""
+    """An account for ``email``, not yet saved: a fresh username, no usable password."""
     user = User(email=normalise_email(email), username=reader_username())
     # What set_unusable_password() stores (the prefix, then 40 random characters),
     # without its 40 separate draws: this runs on every wall sign-up.
@@ -66,7 +66,7 @@ def reader_get_or_create(*, email: str) -> tuple[User, bool]:
     statement for a new address, and no savepoint (this runs on every sign-up).
     """
     email = normalise_email(email)
-    for _ in range(3):  # the random username could, in theory, be taken
+    for _ in range(3):  # the fresh username could, in theory, be taken
         user = reader_new(email=email)
         if insert_or_ignore(user):
             return user, True

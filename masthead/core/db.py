@@ -1,5 +1,9 @@
 """Database helpers the ORM has no public spelling for."""
 
+# The SQL built here takes names from model metadata (quoted) and every value as
+# a parameter, which the string-built-SQL rule cannot see.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import functools
@@ -61,7 +65,11 @@ def can_insert_with(model: type[models.Model]) -> bool:
     """Whether ``insert_with`` can run here: PostgreSQL (data-modifying WITH),
     outside a transaction (so a failed statement leaves nothing to roll back)."""
     connection = connections[router.db_for_write(model)]
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+    )
 
 
 def reserve_id(model: type[models.Model]) -> int:
@@ -81,7 +89,7 @@ def reserve_id(model: type[models.Model]) -> int:
             with connections[using].cursor() as cursor:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [meta.db_table, meta.pk.column, ID_BLOCK],
+                    [_quote(meta.db_table), meta.pk.column, ID_BLOCK],
                 )
                 block = [row[0] for row in cursor.fetchall()][::-1]
             _reserved[key] = (os.getpid(), block)
@@ -100,11 +108,14 @@ def insert_with(head: models.Model, *dependents: models.Model) -> bool:
     its own transaction (see ``can_insert_with``).
 
     Every row is built whole beforehand: primary keys the others refer to come
-    from ``reserve_id``. Returns True when all rows were inserted, False when
-    ``head`` was already there (nothing inserted). ``pre_save`` and
-    ``post_save`` are sent as ``save()`` sends them (some apps fill fields in
-    ``pre_save``). A dependent that breaks a constraint raises IntegrityError
-    and nothing is inserted.
+    from ``reserve_id``; a key nothing refers to may be left to the database
+    and is set on its row afterwards. Returns True when all rows were inserted,
+    False when any unique constraint of ``head`` (its key included) already
+    held its values: nothing is inserted. ``pre_save`` goes to every row
+    before, ``post_save`` (created) to every row after, as ``save()`` sends
+    them (some apps fill fields in ``pre_save``). A dependent that breaks a
+    constraint raises IntegrityError and nothing is inserted. Fields with a
+    ``db_default`` are not supported.
     """
     using = router.db_for_write(type(head))
     connection = connections[using]
@@ -114,12 +125,19 @@ def insert_with(head: models.Model, *dependents: models.Model) -> bool:
             sender=type(instance), instance=instance, raw=False, using=using, update_fields=None
         )
     rows = [_insert_values(instance, connection) for instance in instances]
-    sql = _insert_with_sql(tuple((table, columns) for table, columns, _ in rows))
+    shape = tuple(
+        (table, columns, type(instance)._meta.pk.column)
+        for (table, columns, _), instance in zip(rows, instances, strict=True)
+    )
+    sql = _insert_with_sql(shape)
     params = [value for _, _, values in rows for value in values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inserted = cursor.fetchone()[0] == 1
+        keys = cursor.fetchone()  # each row's key, or all None if head was there
+    inserted = keys[0] is not None
     if inserted:
+        for instance, key in zip(instances, keys, strict=True):
+            instance.pk = key
         for instance in instances:
             instance._state.adding = False
             instance._state.db = using
@@ -147,6 +165,8 @@ def _insert_values(instance: models.Model, connection) -> tuple[str, tuple[str, 
         field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
         for field in fields
     ]
+    if any(hasattr(value, "resolve_expression") for value in values):
+        raise TypeError(f"insert_with takes plain values, not expressions ({type(instance)})")
     return meta.db_table, tuple(field.column for field in fields), values
 
 
@@ -155,21 +175,24 @@ def _quote(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_with_sql(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
-    """The statement for rows of these tables and columns (the first is the head)."""
+def _insert_with_sql(shape: tuple[tuple[str, tuple[str, ...], str], ...]) -> str:
+    """The statement for rows of these (table, columns, key column); the first is the head."""
 
     def target(table: str, columns: tuple[str, ...]) -> str:
         return f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)})"
 
-    (head_table, head_columns), *rest = shape
+    (head_table, head_columns, head_key), *rest = shape
     placeholders = ", ".join(["%s"] * len(head_columns))
     parts = [
         f"head AS ({target(head_table, head_columns)} VALUES ({placeholders})"
-        " ON CONFLICT DO NOTHING RETURNING 1)"
+        f" ON CONFLICT DO NOTHING RETURNING {_quote(head_key)})"
     ]
     # Names come from model metadata, quoted; every value is a parameter.
-    for number, (table, columns) in enumerate(rest):
+    # Each row returns its key (the database may have chosen it).
+    results = [f"(SELECT {_quote(head_key)} FROM head)"]
+    for number, (table, columns, key) in enumerate(rest):
         selected = ", ".join(["%s"] * len(columns))
-        insert = f"{target(table, columns)} SELECT {selected} FROM head"  # noqa: S608
+        insert = f"{target(table, columns)} SELECT {selected} FROM head RETURNING {_quote(key)}"
         parts.append(f"dependent_{number} AS ({insert})")
-    return f"WITH {', '.join(parts)} SELECT count(*) FROM head"  # noqa: S608
+        results.append(f"(SELECT {_quote(key)} FROM dependent_{number})")
+    return f"WITH {', '.join(parts)} SELECT {', '.join(results)}"

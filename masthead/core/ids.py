@@ -23,5 +23,5 @@ def uuid7() -> uuid.UUID:
 
 
 def time_ordered_token() -> str:
-    """A unique-enough name part that sorts by creation: time in µs, then 24 random bits."""
-    return f"{time.time_ns() // 1000:x}{secrets.token_hex(3)}"
+    """A unique-enough name part that sorts by creation: time in µs, then 32 random bits."""
+    return f"{time.time_ns() // 1000:x}{secrets.token_hex(4)}"

@@ -157,12 +157,13 @@ def new_generation() -> str:
 
 def current_generation() -> str | None:
     """The shared generation token, started here if the cache holds none yet (a
-    fresh or flushed cache); None when the cache cannot be used (callers then
-    go to the database)."""
+    fresh or flushed cache) and no transaction is open; None when there is none
+    or the cache cannot be used (callers then go to the database)."""
     try:
         shared = store()
         state = shared.state()
-        if state is None:
+        if state is None and not transaction.get_connection().in_atomic_block:
+            # Not inside a transaction: it could read settings that never commit.
             shared.add_state(State(new_generation(), *current_policy()))
             state = shared.state()
     except Exception:  # an optimisation must not take the site down with the cache

@@ -155,8 +155,9 @@ def send_task_row(delivery: Delivery):
     """The database backend's row for this delivery's send task, unsaved, for a
     caller that inserts it in the same statement as the delivery (whose primary
     key must be set). None with any other backend: ``send_task_inserted`` then
-    enqueues the task. The row is the one ``DatabaseBackend.enqueue`` writes
-    (tests/mail compare the two).
+    enqueues the task. The row is the one ``DatabaseBackend.enqueue`` writes,
+    built as it builds it (with its private ``_get_id``); tests/core/test_db.py
+    compares the two, so an upgrade that changes either fails there.
     """
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.compat import normalize_json

@@ -142,10 +142,19 @@ def wall_signup(
         raise ValueError("wall_signup needs the reader's agreement to the terms")
     next_url = safe_next_url(next_url)
     site = site or _site()
-    if _new_reader_signup(email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site):
+    tried = _new_reader_signup(
+        email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site
+    )
+    if tried is True:
         return
     with transaction.atomic():
         user, created = reader_get_or_create(email=email)
+        if created and tried is False:
+            # The one statement met no account for this address, so the drawn
+            # id (or username) was taken: a sequence set back. Draw afresh.
+            from masthead.core.db import reserved_ids_forget
+
+            reserved_ids_forget()
         if not user.is_active:
             return
         consent_record(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
@@ -155,14 +164,16 @@ def wall_signup(
             activation_send(user=user, next_url=next_url, site=site)
 
 
-def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) -> bool:
+def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) -> bool | None:
     """The common case, in one statement where the database allows it: an address
     with no account gets its account, consent, activation email and send task.
 
     The same rows as the general path in ``wall_signup`` (built by the same
-    functions), inserted together only if the account goes in. False, with
-    nothing written, when the address has an account (or the random username
-    was taken, or the database is not PostgreSQL): the general path then runs.
+    functions), inserted together only if the account goes in. True when done;
+    False, with nothing written, when the account's row was refused (the
+    address has an account, or a drawn id or the username was taken); None
+    when this path cannot run (not PostgreSQL, inside a transaction, or a
+    drawn id refused by another table). The general path then runs.
     """
     from masthead.accounts.models import User
     from masthead.core import db
@@ -170,7 +181,7 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     from masthead.mail.services import send_task_inserted, send_task_row
 
     if not db.can_insert_with(User):
-        return False
+        return None
     user = reader_new(email=email)
     user.pk = db.reserve_id(User)
     consent = consent_new(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
@@ -183,7 +194,7 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     except IntegrityError:  # a drawn id already taken (a sequence reset, a restored dump)
         logger.warning("one-statement sign-up refused; drawing new ids", exc_info=True)
         db.reserved_ids_forget()
-        return False
+        return None
     if not inserted:
         return False
     send_task_inserted(delivery, task_row)

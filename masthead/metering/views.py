@@ -54,17 +54,18 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     return stories.public().first()
 
 
-_thank_you: list[str] = []  # the in-place "Thank you.", rendered once per process
+_thank_you: str | None = None  # the in-place "Thank you.", rendered once per process
 
 
 def _wall_fragment(request: HttpRequest, context: dict) -> str:
     """The wall as wall.js swaps it in. Its "Thank you." is the same for every
     reader (no form, no token), so outside DEBUG it is rendered once."""
+    global _thank_you
     if not context.get("wall_done") or settings.DEBUG:
         return render_to_string("metering/wall.html", context, request)
-    if not _thank_you:
-        _thank_you.append(render_to_string("metering/wall.html", context, request))
-    return _thank_you[0]
+    if _thank_you is None:
+        _thank_you = render_to_string("metering/wall.html", context, request)
+    return _thank_you
 
 
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:

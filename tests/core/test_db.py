@@ -74,6 +74,7 @@ def test_insert_with_writes_the_head_and_its_dependents_in_one_statement():
     assert len(queries) == 1, [q["sql"] for q in queries]
     saved = Consent.objects.get(user_id=user.pk)
     assert saved.ip == "203.0.113.9" and saved.agreed_at is not None
+    assert consent.pk == saved.pk  # the key the database chose is set on the row
 
 
 @needs_postgresql
@@ -143,3 +144,17 @@ def test_a_drawn_id_someone_took_falls_back_to_the_general_path(home, caplog):
     assert delivery.pk != squatter.pk
     assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).count() == 1
     assert Consent.objects.filter(user=user).count() == 1
+
+
+@needs_postgresql
+def test_a_drawn_account_id_someone_took_is_replaced_by_a_fresh_draw(home):
+    from masthead.accounts.models import User
+    from masthead.metering.services import wall_signup
+
+    squatter = _reader("squatter@example.org")
+    squatter.pk = reserve_id(User) + 1  # the id the sign-up will draw next
+    insert_with(squatter)
+    wall_signup(email="late.reader@example.org", agreed=True, ip="203.0.113.5", next_url="/")
+    user = User.objects.get(email="late.reader@example.org")  # through the general path
+    assert Delivery.objects.filter(key=f"wall-activation:{user.pk}").count() == 1
+    assert reserve_id(User) > user.pk  # the old block was dropped: a fresh draw

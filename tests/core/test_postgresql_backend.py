@@ -48,3 +48,13 @@ def test_a_connection_the_server_ended_is_not_usable(spare):
     with spare.cursor() as cursor:  # the check replaced it: the request goes on
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_connection_left_in_a_transaction_is_checked_by_asking_the_server(spare):
+    spare.set_autocommit(False)
+    with spare.cursor() as cursor:
+        cursor.execute("SELECT 'inside a transaction'")
+    assert spare.is_usable() is True
+    assert _last_query(spare.connection.info.backend_pid) == "SELECT 1"
+    spare.rollback()
+    spare.set_autocommit(True)
