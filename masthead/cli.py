@@ -111,7 +111,7 @@ def _stop_on_signals(server) -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-DEFAULT_THREADS = 2  # blocking threads per web worker; see granian_command
+DEFAULT_THREADS = 1  # blocking threads per web worker; see granian_command
 
 
 def granian_command(
@@ -119,11 +119,14 @@ def granian_command(
 ) -> list[str]:
     """granian's command line for a WSGI ``target``; the benchmark's ceiling uses it too.
 
-    Two blocking threads per worker (``DEFAULT_THREADS``): while one waits for
-    PostgreSQL (a sign-up's commit waits for its WAL flush) the other runs.
-    Measured with ``python -m bench`` against one thread: wall sign-ups 10-13 %
-    faster, page-cache hits unchanged within noise; four threads cost cached
-    pages 18 % in GIL switching. Scale with ``--workers`` (one per core). Backpressure
+    One blocking thread per worker (``DEFAULT_THREADS``). Measured with
+    ``python -m bench`` against two: two make wall sign-ups 10-13 % faster (one
+    thread runs while the other waits for PostgreSQL's WAL flush) but give
+    cached pages GIL waits: walled stories fell from 0.89-0.92 to 0.82-0.85 of
+    the story and their p99 at c=64 rose from 15 ms to 58 ms; four threads cost
+    cached pages 18 %. Readers far outnumber sign-ups, so one; ``--threads 2``
+    suits a site whose load is mostly writes. Scale with ``--workers`` (one per
+    core). Backpressure
     bounds the requests a worker accepts at once, so a burst queues in the
     kernel's backlog instead of in memory. A worker that misses the stop signal
     (granian loses a SIGTERM that lands while a worker is still starting) is
