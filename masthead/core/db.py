@@ -62,8 +62,9 @@ _reserved_lock = threading.Lock()
 
 
 def can_insert_with(model: type[models.Model]) -> bool:
-    """Whether ``insert_with`` can run here: PostgreSQL (data-modifying WITH),
-    outside a transaction (so a failed statement leaves nothing to roll back)."""
+    """Whether ``insert_with`` can run here: PostgreSQL (data-modifying WITH), in
+    autocommit outside any transaction, so the statement is its own transaction
+    and a refused one leaves nothing to roll back."""
     connection = connections[router.db_for_write(model)]
     return (
         connection.vendor == "postgresql"
