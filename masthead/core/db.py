@@ -29,11 +29,7 @@ def insert_or_ignore(instance: models.Model) -> bool:
     """
     model = type(instance)
     meta = model._meta
-    if meta.parents:
-        raise TypeError(f"insert_or_ignore does not handle multi-table inheritance ({model})")
-    fields = [field for field in meta.local_concrete_fields if not field.generated]
-    if instance.pk is None:
-        fields = [field for field in fields if field is not meta.auto_field]
+    fields = _insert_fields(instance)
     using = router.db_for_write(model, instance=instance)
     rows = model._base_manager._insert(
         [instance],
@@ -49,6 +45,18 @@ def insert_or_ignore(instance: models.Model) -> bool:
     instance._state.adding = False
     instance._state.db = using
     return True
+
+
+def _insert_fields(instance: models.Model) -> list:
+    """The columns an INSERT of ``instance`` writes: its own concrete fields, less
+    generated ones and, when it has no key yet, the auto key."""
+    meta = type(instance)._meta
+    if meta.parents:
+        raise TypeError(f"multi-table inheritance is not handled here ({type(instance)})")
+    fields = [field for field in meta.local_concrete_fields if not field.generated]
+    if instance.pk is None:
+        fields = [field for field in fields if field is not meta.auto_field]
+    return fields
 
 
 # --- one statement for a row and the rows that hang off it (PostgreSQL) ---------
@@ -157,11 +165,7 @@ def _insert_values(instance: models.Model, connection) -> tuple[str, tuple[str, 
     """(table, columns, values) for an INSERT of ``instance``, prepared as Django's
     insert compiler prepares them (``pre_save`` fills auto_now_add fields)."""
     meta = type(instance)._meta
-    if meta.parents:
-        raise TypeError(f"insert_with does not handle multi-table inheritance ({type(instance)})")
-    fields = [field for field in meta.local_concrete_fields if not field.generated]
-    if instance.pk is None:
-        fields = [field for field in fields if field is not meta.auto_field]
+    fields = _insert_fields(instance)
     values = [
         field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
         for field in fields

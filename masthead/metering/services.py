@@ -27,6 +27,7 @@ from masthead.accounts.services import (
     users_with_email,
 )
 from masthead.accounts.tokens import TokenGenerator
+from masthead.core import db
 
 from .models import Consent, Entitlement, TrialGrant
 
@@ -152,9 +153,7 @@ def wall_signup(
         if created and tried is False:
             # The one statement met no account for this address, so the drawn
             # id (or username) was taken: a sequence set back. Draw afresh.
-            from masthead.core.db import reserved_ids_forget
-
-            reserved_ids_forget()
+            db.reserved_ids_forget()
         if not user.is_active:
             return
         consent_record(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
@@ -176,7 +175,6 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     drawn id refused by another table). The general path then runs.
     """
     from masthead.accounts.models import User
-    from masthead.core import db
     from masthead.mail.models import Delivery
     from masthead.mail.services import send_task_inserted, send_task_row
 
