@@ -62,7 +62,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         get_internal_wsgi_application,
     )
 
-    from masthead.core.worker import Scheduler, WorkerThread
+    from masthead.runtime.worker import Scheduler, WorkerThread
 
     try:
         server = ThreadedWSGIServer((host, args.port), WSGIRequestHandler, ipv6=":" in host)
@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup(PRODUCTION_SETTINGS)
-    from masthead.core.worker import Scheduler, build_worker
+    from masthead.runtime.worker import Scheduler, build_worker
 
     scheduler = None
     if args.scheduler:

@@ -1,7 +1,7 @@
 """The WSGI application: the anonymous page cache in front of Django.
 
 ``masthead serve`` runs this under granian. Cached pages for anonymous
-readers are answered by ``masthead.core.fastpath`` without entering Django;
+readers are answered by ``masthead.pagecache.app`` without entering Django;
 everything else (and every miss) is Django itself.
 """
 
@@ -15,7 +15,7 @@ django_application = get_wsgi_application()
 
 
 def _build():
-    from masthead.core.fastpath import PageCacheApp
+    from masthead.pagecache.app import PageCacheApp
 
     return PageCacheApp(django_application)
 

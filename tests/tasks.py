@@ -6,7 +6,7 @@ from unittest import mock
 
 from django_tasks_db.models import DBTaskResult
 
-from masthead.core.worker import build_worker
+from masthead.runtime.worker import build_worker
 
 
 def run_pending_tasks(max_tasks: int = 1000) -> int:

@@ -3,7 +3,7 @@
 Pages show more than themselves (rails, bylines, "Next Story", the site name,
 images), so every save or delete of a page, a snippet shown on pages, an
 image, a tag, a site or the site settings bumps the one shared generation
-(``masthead.core.pagecache``) after the transaction commits. Draft saves bump
+(``masthead.pagecache.store``) after the transaction commits. Draft saves bump
 too: cheaper than telling them apart, and harmless.
 
 Renditions are deliberately not on the list: they are created while pages
@@ -19,7 +19,7 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from masthead.core import pagecache
+from masthead.pagecache import store as pagecache
 
 # Models whose rows show on reader pages, besides pages themselves.
 SHOWN_ON_PAGES = (

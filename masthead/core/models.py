@@ -90,7 +90,7 @@ class SiteSettings(BaseGenericSetting):
         settings are read on nearly every request. Callers get a copy, so an
         edit to one (the admin's form) never leaks into another request.
         """
-        from masthead.core import pagecache
+        from masthead.pagecache import store as pagecache
 
         generation = pagecache.current_generation()
         if generation is None:  # nothing stored yet, or the cache is unreadable

@@ -34,6 +34,8 @@ MASTHEAD_DEMO = env.boolean("MASTHEAD_DEMO", False)
 INSTALLED_APPS = [
     "masthead.core",
     "masthead.content",
+    "masthead.pagecache",
+    "masthead.demo",
     "masthead.accounts",
     "masthead.mail",
     "masthead.metering",

@@ -118,8 +118,8 @@ def database(name: str, default: str | None = None) -> dict:
             ),
         }
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend with a health check that runs no query (core/postgresql).
-        config["ENGINE"] = "masthead.core.postgresql"
+        # Django's backend with a health check that runs no query (runtime/postgresql).
+        config["ENGINE"] = "masthead.runtime.postgresql"
         config.setdefault("OPTIONS", {})["server_side_binding"] = True
     return config
 

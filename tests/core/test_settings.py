@@ -73,7 +73,7 @@ def test_missing_or_malformed_variable_is_named(variable, value, message):
 def test_database_url_postgres_is_parsed(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://editor:s3cret@db.internal:6432/news")
     config = env.database("DATABASE_URL")
-    assert config["ENGINE"] == "masthead.core.postgresql"
+    assert config["ENGINE"] == "masthead.runtime.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
         "db.internal",
         6432,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from masthead.core import pagecache
+from masthead.pagecache import store as pagecache
 from masthead.core.models import SiteSettings
 
 

@@ -11,7 +11,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from masthead.core.models import SiteSettings
 from masthead.metering.meter import METER_COOKIE
 from tests.content.factories import publish_story
-from tests.core.test_pagecache import call
+from tests.pagecache.test_pagecache import call
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

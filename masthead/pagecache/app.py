@@ -42,8 +42,8 @@ from django.http.cookie import parse_cookie
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.utils.http import http_date
 
-from . import pagecache
-from .pagecache import CSRF_PLACEHOLDER, PLAIN, WALLED, WHOLE, Entry, Slot, State
+from . import store as pagecache
+from .store import CSRF_PLACEHOLDER, PLAIN, WALLED, WHOLE, Entry, Slot, State
 
 BYPASS_PREFIXES = (
     "/admin/",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from masthead.core.fastpath import PageCacheApp
+from masthead.pagecache.app import PageCacheApp
 
 
 @pytest.fixture

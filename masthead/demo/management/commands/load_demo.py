@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from masthead.content.demo.loader import load_demo
+from masthead.demo.loader import load_demo
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from masthead.core import pagecache
-from masthead.core.fastpath import PageCacheApp, _placeholder_tokens
+from masthead.pagecache import store as pagecache
+from masthead.pagecache.app import PageCacheApp, _placeholder_tokens
 from masthead.core.models import SiteSettings
 from tests.content.factories import AuthorFactory, publish_story
 
@@ -222,7 +222,7 @@ def test_csrf_tokens_become_a_placeholder():
 def test_fast_csrf_tokens_are_what_django_accepts():
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
 
-    from masthead.core.fastpath import csrf_mask, csrf_random_string
+    from masthead.pagecache.app import csrf_mask, csrf_random_string
 
     secrets_seen = {csrf_random_string() for _ in range(200)}
     assert len(secrets_seen) == 200

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PageCacheConfig(AppConfig):
+    name = "masthead.pagecache"
+    label = "pagecache"
