@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from masthead.pagecache import store as pagecache
 from masthead.core.models import SiteSettings
+from masthead.pagecache import store as pagecache
 
 
 @pytest.fixture

@@ -22,12 +22,12 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
-from masthead.demo.loader import SCHEDULED_IN, load_demo
-from masthead.demo.newsroom import SITE_NAME
-from masthead.demo.stories import SCHEDULED
 from masthead.content.models import HomePage, SectionPage, StandardPage, StoryPage
 from masthead.content.snippets import Author, Series, Video
 from masthead.core.models import SiteSettings
+from masthead.demo.loader import SCHEDULED_IN, load_demo
+from masthead.demo.newsroom import SITE_NAME
+from masthead.demo.stories import SCHEDULED
 
 ADMIN_PASSWORD = "demo-test-password"
 

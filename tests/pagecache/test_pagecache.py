@@ -9,9 +9,9 @@ from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from masthead.core.models import SiteSettings
 from masthead.pagecache import store as pagecache
 from masthead.pagecache.app import PageCacheApp, _placeholder_tokens
-from masthead.core.models import SiteSettings
 from tests.content.factories import AuthorFactory, publish_story
 
 
