@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 
 from django.db import models, transaction
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -18,6 +19,19 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 KEEP_SECONDS = 30.0
 _loaded: dict[str, tuple[str, float, SiteSettings]] = {}
 _clock = time.monotonic
+
+# Where the current generation comes from. ``core`` imports no app: the page
+# cache registers its reader here when it starts (pagecache/apps.py). Until one
+# is registered every load reads the row.
+_generation_source: Callable[[], str | None] | None = None
+
+
+def site_settings_generation_source(source: Callable[[], str | None] | None) -> None:
+    """Register the function that answers the site-wide generation (or None
+    when it has none), under which a copy of the settings stays good."""
+    global _generation_source
+    _generation_source = source
+    site_settings_forget()
 
 
 def site_settings_forget() -> None:
@@ -90,9 +104,7 @@ class SiteSettings(BaseGenericSetting):
         settings are read on nearly every request. Callers get a copy, so an
         edit to one (the admin's form) never leaks into another request.
         """
-        from masthead.pagecache import store as pagecache
-
-        generation = pagecache.current_generation()
+        generation = _generation_source() if _generation_source is not None else None
         if generation is None:  # nothing stored yet, or the cache is unreadable
             site_settings_forget()
             return super()._get_or_create()

@@ -35,6 +35,16 @@ class StoryAccess:
         return response
 
 
+def story_model():
+    """The page model the meter counts: the one ``Read.story`` points at.
+
+    ``metering`` sits below ``content`` in the layer order, so it names the
+    story model only through its own foreign key (a lazy label Django
+    resolves once the apps are loaded), never through an import.
+    """
+    return Read._meta.get_field("story").related_model
+
+
 def registered_policy():
     from masthead.core.models import SiteSettings
 
@@ -95,15 +105,13 @@ def read_record(*, user, story_id: int, allowance: int, period_days: int, now=No
 
 def reads_merge(*, user, cookie_value: str | None) -> int:
     """Carry an anonymous meter's reads over to ``user`` at sign-in; return how many."""
-    from masthead.content.models import StoryPage
-
     from .meter import meter_load
 
     policy = meter_policy()
     meter = meter_load(cookie_value, now=time.time(), policy=policy)
     if not meter.reads:
         return 0
-    known = set(StoryPage.objects.filter(pk__in=list(meter.reads)).values_list("pk", flat=True))
+    known = set(story_model().objects.filter(pk__in=list(meter.reads)).values_list("pk", flat=True))
     rows = [
         Read(user=user, story_id=story_id, first_read_at=datetime.fromtimestamp(read_at, tz=UTC))
         for story_id, read_at in meter.reads.items()

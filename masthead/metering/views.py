@@ -23,6 +23,7 @@ from masthead.accounts.tokens import TokenStatus
 from masthead.core.models import SiteSettings
 
 from . import services
+from .access import story_model
 from .forms import ResendForm, SetupForm, WallForm
 from .limits import wall_limit_message
 
@@ -43,10 +44,8 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     the view-restriction check too, as those answers show nothing of the
     story but the address the reader posted from.
     """
-    from masthead.content.models import StoryPage
-
     try:
-        stories = StoryPage.objects.live().filter(pk=int(story_id))
+        stories = story_model().objects.live().filter(pk=int(story_id))
     except (TypeError, ValueError):
         return None
     if not whole:
