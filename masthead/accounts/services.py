@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from masthead.core import db
 from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
 from masthead.core.ids import time_ordered_token
@@ -55,6 +56,16 @@ def reader_new(*, email: str) -> User:
     user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(
         UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2
     )
+    return user
+
+
+def reader_row(*, email: str) -> User:
+    """A new reader's account row, built whole with its key drawn ahead, for a
+    caller that inserts it in its own statement (``core.db.insert_with``)
+    together with rows that refer to it. PostgreSQL only (the key comes from
+    the table's sequence); nothing else needs to happen once it is in."""
+    user = reader_new(email=email)
+    user.pk = db.reserve_id(User)
     return user
 
 

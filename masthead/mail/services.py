@@ -151,49 +151,6 @@ def delivery_enqueue(delivery: Delivery) -> Delivery:
     return delivery
 
 
-def send_task_row(delivery: Delivery):
-    """The database backend's row for this delivery's send task, unsaved, for a
-    caller that inserts it in the same statement as the delivery (whose primary
-    key must be set). None with any other backend: ``send_task_inserted`` then
-    enqueues the task. The row is the one ``DatabaseBackend.enqueue`` writes,
-    built as it builds it (with its private ``_get_id``); tests/core/test_db.py
-    compares the two, so an upgrade that changes either fails there.
-    """
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.compat import normalize_json
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import send_delivery
-
-    backend = send_delivery.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return None
-    backend.validate_task(send_delivery)
-    return DBTaskResult(
-        id=backend._get_id(),
-        args_kwargs=normalize_json({"args": [delivery.pk], "kwargs": {}}),
-        priority=send_delivery.priority,
-        task_path=send_delivery.module_path,
-        queue_name=send_delivery.queue_name,
-        run_after=send_delivery.run_after,
-        backend_name=backend.alias,
-    )
-
-
-def send_task_inserted(delivery: Delivery, row) -> None:
-    """After ``delivery`` and its ``send_task_row`` went in: what enqueueing
-    does besides the row (the ``task_enqueued`` signal), or, with another
-    backend (``row`` None), the enqueueing itself once the data commits."""
-    from django_tasks_db.compat import task_enqueued
-
-    from .tasks import send_delivery
-
-    if row is None:
-        _enqueue_send(delivery.pk)
-        return
-    task_enqueued.send(type(send_delivery.get_backend()), task_result=row.task_result)
-
-
 def _site_context() -> dict:
     from masthead.core.models import SiteSettings
 

@@ -21,13 +21,15 @@ from masthead.accounts.services import (
     email_address_verify,
     normalise_email,
     reader_get_or_create,
-    reader_new,
+    reader_row,
     safe_next_url,
     signin_link_send,
     users_with_email,
 )
 from masthead.accounts.tokens import TokenGenerator
 from masthead.core import db
+from masthead.mail.rows import email_rows, email_rows_inserted
+from masthead.mail.services import email_enqueue
 
 from .models import Consent, Entitlement, TrialGrant
 
@@ -92,35 +94,32 @@ def setup_url(*, user, next_url: str) -> str:
 
 def activation_send(*, user, next_url: str, site=None) -> None:
     """Enqueue the activation email (in the caller's transaction)."""
-    from masthead.mail.services import delivery_enqueue
-
-    delivery_enqueue(activation_delivery(user=user, next_url=next_url, site=site))
+    email_enqueue(**activation_email(user=user, next_url=next_url, site=site))
 
 
-def activation_delivery(*, user, next_url: str, site=None):
-    """The activation email for ``user`` (saved or with its id reserved), not yet recorded.
+def activation_email(*, user, next_url: str, site=None) -> dict:
+    """The activation email for ``user`` (saved, or with its key drawn), as the
+    arguments of mail's ``email_enqueue`` / ``email_rows``.
 
     The first one's key is ``wall-activation:<user id>``, so any number of
     repeated sign-ups in the first hour send exactly one email; later repeats
     (the reader lost it) get one fresh link per hour.
     """
-    from masthead.mail.services import delivery_new
-
     age = (timezone.now() - user.date_joined).total_seconds()
     bucket = max(0, int(age // ACTIVATION_RESEND_SECONDS))
     key = f"wall-activation:{user.pk}" + (f":{bucket}" if bucket else "")
     site = site or _site()
-    return delivery_new(
-        key=key,
-        to=user.email,
-        template="metering/activation",
-        context={
+    return {
+        "key": key,
+        "to": user.email,
+        "template": "metering/activation",
+        "context": {
             "setup_url": setup_url(user=user, next_url=next_url),
             "email": user.email,
             "trial_weeks": site.trial_weeks,
             "valid_days": SETUP_VALID_DAYS,
         },
-    )
+    }
 
 
 def wall_signup(
@@ -167,35 +166,29 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     """The common case, in one statement where the database allows it: an address
     with no account gets its account, consent, activation email and send task.
 
-    The same rows as the general path in ``wall_signup`` (built by the same
-    functions), inserted together only if the account goes in. True when done;
-    False, with nothing written, when the account's row was refused (the
-    address has an account, or a drawn id or the username was taken); None
-    when this path cannot run (not PostgreSQL, inside a transaction, or a
-    drawn id refused by another table). The general path then runs.
+    Each app builds its own rows: accounts the account (``reader_row``), this
+    app the consent, mail the email and its task (``email_rows``, handed back
+    with ``email_rows_inserted``); ``core.db.insert_with`` inserts them only if
+    the account goes in. True when done; False, with nothing written, when the
+    account's row was refused (the address has an account, or a drawn id or
+    the username was taken); None when this path cannot run (not PostgreSQL,
+    inside a transaction, or a drawn id refused by another table). The
+    general path in ``wall_signup`` then runs.
     """
-    from masthead.accounts.models import User
-    from masthead.mail.models import Delivery
-    from masthead.mail.services import send_task_inserted, send_task_row
-
-    if not db.can_insert_with(User):
+    if not db.can_insert_with(Consent):
         return None
-    user = reader_new(email=email)
-    user.pk = db.reserve_id(User)
+    user = reader_row(email=email)
     consent = consent_new(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
-    delivery = activation_delivery(user=user, next_url=next_url, site=site)
-    delivery.pk = db.reserve_id(Delivery)
-    task_row = send_task_row(delivery)
-    rows = [consent, delivery] + ([task_row] if task_row is not None else [])
+    email_out = email_rows(**activation_email(user=user, next_url=next_url, site=site))
     try:
-        inserted = db.insert_with(user, *rows)
+        inserted = db.insert_with(user, consent, *email_out.rows)
     except IntegrityError:  # a drawn id already taken (a sequence reset, a restored dump)
         logger.warning("one-statement sign-up refused; drawing new ids", exc_info=True)
         db.reserved_ids_forget()
         return None
     if not inserted:
         return False
-    send_task_inserted(delivery, task_row)
+    email_rows_inserted(email_out)
     return True
 
 

@@ -112,7 +112,7 @@ def test_the_send_task_row_is_the_row_the_database_backend_writes():
     of django-tasks-db that changes the row fails here."""
     from django_tasks_db.models import DBTaskResult
 
-    from masthead.mail.services import send_task_row
+    from masthead.mail.rows import send_task_row
     from masthead.mail.tasks import send_delivery
 
     delivery = _delivery("compare")
