@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from masthead.core import db
 from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
+from masthead.core.errors import LinkInvalid
 from masthead.core.ids import time_ordered_token
 
 from .models import User
@@ -97,6 +99,28 @@ def safe_next_url(url: str | None, default: str = "/") -> str:
 def signin_link_url(*, user: User, next_url: str = "/") -> str:
     token = signin_link_tokens.make_token(user, data={"next": safe_next_url(next_url)})
     return settings.SITE_URL + reverse("accounts:signin_link", args=[token])
+
+
+def signin_link_check(*, token: str) -> tuple[User, str]:
+    """The active account an emailed sign-in link is for and the path it returns
+    to; raises ``LinkExpired`` / ``LinkUsed`` / ``LinkInvalid`` (with the
+    account's ``email``, to offer a new link) when the link does not hold."""
+    check = signin_link_tokens.check_token(token)
+    if check.ok and check.user.is_active:
+        return check.user, safe_next_url((check.data or {}).get("next"))
+    email = getattr(check.user, "email", "")
+    if check.ok:  # a deactivated account: its links are no longer valid
+        raise LinkInvalid(email=email)
+    raise check.refusal(email=email)
+
+
+def signin_link_follow(*, user: User, sign_in: Callable[[User], None]) -> None:
+    """Sign in by an emailed link: the address is confirmed (the link reached the
+    inbox) and ``sign_in`` spends the link (the last sign-in time is in its
+    hash), in one transaction."""
+    with transaction.atomic():
+        email_address_verify(user=user)
+        sign_in(user)
 
 
 def signin_link_send(*, user: User, next_url: str = "/", key: str | None = None) -> None:

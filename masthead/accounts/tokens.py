@@ -26,6 +26,8 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from masthead.core.errors import LinkExpired, LinkInvalid, LinkRefused, LinkUsed
+
 
 class TokenStatus(enum.StrEnum):
     VALID = "valid"
@@ -43,6 +45,11 @@ class TokenCheck:
     @property
     def ok(self) -> bool:
         return self.status is TokenStatus.VALID
+
+    def refusal(self, **context) -> LinkRefused:
+        """What to raise for a link that does not hold (``core.errors``)."""
+        refusals = {TokenStatus.EXPIRED: LinkExpired, TokenStatus.USED: LinkUsed}
+        return refusals.get(self.status, LinkInvalid)(**context)
 
 
 class TokenGenerator:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from masthead.core.ratelimit import Limit, client_ip, limits_exceeded
+from masthead.core.errors import InvalidInput, LinkRefused, Refused, answers_refusals
+from masthead.core.ratelimit import rate_limit
 
 from . import selectors, services
 from .forms import AccountDeleteForm, SigninLinkForm
-from .tokens import TokenStatus
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -28,55 +26,52 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "account/account.html", selectors.account_overview(request.user))
 
 
-def _signin_link_limited(request: HttpRequest, email: str) -> bool:
-    rates = settings.SIGNIN_LINK_RATE_LIMITS
-    return any(
-        limits_exceeded(
-            Limit("signin-link:ip", client_ip(request), rates["ip"]),
-            Limit("signin-link:address", email.strip().lower(), rates["address"]),
-        )
-    )
+SIGNIN_LINK_LIMITS = dict.fromkeys(
+    ("ip", "email"), "Too many sign-in links have been asked for. Please try again in an hour."
+)
 
 
-@require_http_methods(["GET", "POST"])
-def signin_link_request(request: HttpRequest) -> HttpResponse:
-    """ "Email me a sign-in link": the same answer whether or not the address has an account."""
-    form = SigninLinkForm(request.POST or None, initial={"next": request.GET.get("next", "")})
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        if _signin_link_limited(request, email):
-            form.add_error(
-                None, "Too many sign-in links have been asked for. Please try again in an hour."
-            )
-            return render(request, "account/signin_link_request.html", {"form": form}, status=429)
-        services.signin_link_request(email=email, next_url=form.cleaned_data["next"] or "/")
-        return render(request, "account/signin_link_sent.html", {"email": email})
+def _signin_link_refused(request: HttpRequest, refusal: Refused, *args, **kwargs) -> HttpResponse:
+    """A sign-in link that does not hold: say why and offer a new one. A request
+    form that does not hold: the form again, with what the reader typed."""
+    if isinstance(refusal, LinkRefused):
+        form = SigninLinkForm(initial={"email": refusal.context.get("email", "")})
+        context = {"status": refusal.kind, "form": form}
+        return render(request, "account/signin_link_invalid.html", context)
+    form = SigninLinkForm(request.POST)
+    if form.is_valid() and refusal.message:
+        form.add_error(None, refusal.message)
     return render(request, "account/signin_link_request.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
+@answers_refusals(_signin_link_refused)
+def signin_link_request(request: HttpRequest) -> HttpResponse:
+    """ "Email me a sign-in link": the same answer whether or not the address has an account."""
+    form = SigninLinkForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method != "POST":
+        return render(request, "account/signin_link_request.html", {"form": form})
+    if not form.is_valid():
+        raise InvalidInput()
+    email = form.cleaned_data["email"]
+    rate_limit(request, "signin-link", email=email, messages=SIGNIN_LINK_LIMITS)
+    services.signin_link_request(email=email, next_url=form.cleaned_data["next"] or "/")
+    return render(request, "account/signin_link_sent.html", {"email": email})
+
+
+@require_http_methods(["GET", "POST"])
+@answers_refusals(_signin_link_refused)
 def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     """Follow an emailed link. GET asks for one click, so that mail scanners which
     fetch every link in a message cannot use it up; POST signs in."""
-    check = services.signin_link_tokens.check_token(token)
-    if not check.ok or not check.user.is_active:
-        status = TokenStatus.INVALID if check.ok else check.status
-        form = SigninLinkForm(initial={"email": getattr(check.user, "email", "")})
-        return render(
-            request,
-            "account/signin_link_invalid.html",
-            {"status": status, "form": form},
-            status=400,
-        )
-    next_url = services.safe_next_url((check.data or {}).get("next"))
+    user, next_url = services.signin_link_check(token=token)
     if request.method == "POST":
-        with transaction.atomic():
-            # The link reached the inbox, so the address is confirmed.
-            services.email_address_verify(user=check.user)
-            login(request, check.user, backend=BACKEND)  # updates last_login: the link is used
+        services.signin_link_follow(
+            user=user, sign_in=lambda reader: login(request, reader, backend=BACKEND)
+        )
         messages.success(request, "You are signed in.")
         return redirect(next_url)
-    return render(request, "account/signin_link_confirm.html", {"link_user": check.user})
+    return render(request, "account/signin_link_confirm.html", {"link_user": user})
 
 
 @login_required

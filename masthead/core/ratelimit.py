@@ -1,11 +1,14 @@
 """Fixed-window rate limits in the shared cache (Redis in production), so every
 web process counts against the same limit.
 
-    over = limits_exceeded(
-        Limit("signin-link:ip", client_ip(request), "20/h"),
-        Limit("signin-link:address", email, "5/h"),
-    )
-    if any(over): ... answer "Too many attempts" in the page ...
+Every form limits its submissions the same way, with one call after the form
+is parsed::
+
+    rate_limit(request, "wall", email=form.cleaned_data["email"], messages=WALL_LIMITS)
+
+which counts the submission against the settings ``RATELIMIT_<FORM>_IP`` and
+``RATELIMIT_<FORM>_EMAIL`` and raises ``RateLimited`` (``core.errors``) with
+the reader-facing message of the first limit it is over.
 
 A rate is "<count>/<period>", the period in seconds ("20/3600") or with a unit
 ("5/h", "30/10m"; s, m, h, d). Each call counts one attempt against every limit
@@ -20,11 +23,14 @@ import ipaddress
 import logging
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+
+from .errors import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,36 @@ class Limit:
     scope: str  # what is limited, e.g. "wall:ip"
     key: str  # whom it counts, e.g. the client's address
     rate: str  # "<count>/<period>"
+
+
+# The scopes a form can be limited by, in the order they are reported.
+SCOPES = ("ip", "email")
+
+
+def rate_setting(form: str, scope: str) -> str:
+    """The setting (and environment variable) holding a form's rate for a scope:
+    ``RATELIMIT_<FORM>_<SCOPE>``, e.g. RATELIMIT_SIGNIN_LINK_EMAIL."""
+    return f"RATELIMIT_{form.upper().replace('-', '_')}_{scope.upper()}"
+
+
+def rate_limit(
+    request: HttpRequest, form: str, *, email: str | None = None, messages: Mapping[str, str]
+) -> None:
+    """Count one submission of ``form`` from this connection and, when given,
+    for ``email``; raise ``RateLimited`` with ``messages[scope]`` for the first
+    limit it is over. The per-address limit counts attempts, not accounts, so
+    it answers the same for an address with an account and one without."""
+    keys = {"ip": client_ip(request), "email": email.strip().lower() if email else None}
+    scopes = [scope for scope in SCOPES if keys[scope]]
+    over = limits_exceeded(
+        *(
+            Limit(f"{form}:{scope}", keys[scope], getattr(settings, rate_setting(form, scope)))
+            for scope in scopes
+        )
+    )
+    for scope, exceeded in zip(scopes, over, strict=True):
+        if exceeded:
+            raise RateLimited(messages[scope])
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

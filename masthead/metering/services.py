@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,7 +28,7 @@ from masthead.accounts.services import (
     signin_link_send,
     users_with_email,
 )
-from masthead.accounts.tokens import TokenGenerator
+from masthead.accounts.tokens import TokenGenerator, TokenStatus
 from masthead.core import db
 from masthead.mail.rows import email_rows, email_rows_inserted
 from masthead.mail.services import email_enqueue
@@ -189,6 +191,60 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     if not inserted:
         return False
     email_rows_inserted(email_out)
+    return True
+
+
+@dataclass(frozen=True)
+class SetupLink:
+    """A set-up link that holds: whose account, and where the reader returns to."""
+
+    user: object
+    next_url: str
+    followed: bool = False  # the signed-in reader used it a moment ago (a double click)
+
+
+def setup_link_check(*, token: str, reader=None) -> SetupLink:
+    """The set-up link ``token``, or ``LinkExpired`` / ``LinkUsed`` / ``LinkInvalid``
+    (each carrying ``next_url``). A link the signed-in ``reader`` has just used
+    is no refusal: they clicked "Continue" twice, and go on to the story."""
+    check = setup_tokens.check_token(token)
+    next_url = safe_next_url((check.data or {}).get("next"))
+    if check.ok:
+        return SetupLink(user=check.user, next_url=next_url)
+    if (
+        check.status is TokenStatus.USED
+        and reader is not None
+        and reader.is_authenticated
+        and reader.pk == getattr(check.user, "pk", None)
+    ):
+        return SetupLink(user=check.user, next_url=next_url, followed=True)
+    raise check.refusal(next_url=next_url)
+
+
+def setup_finish(
+    *,
+    link: SetupLink,
+    token: str,
+    password: str | None,
+    ip: str | None,
+    user_agent: str = "",
+    sign_in: Callable[[object], None],
+) -> bool:
+    """Finish the set-up by ``link`` once, however often it is posted.
+
+    The account row is locked and the link checked again under the lock, so
+    of two quick POSTs the second waits, then finds the link spent (signing in
+    changes the state its hash covers) and does nothing. ``sign_in`` runs in
+    the same transaction. Returns whether this call finished it.
+    """
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=link.user.pk)
+        if not setup_tokens.check_token(token).ok:
+            return False
+        reader_activate(user=user, password=password, ip=ip, user_agent=user_agent)
+        sign_in(user)
     return True
 
 

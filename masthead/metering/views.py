@@ -8,8 +8,7 @@ posts in place and swaps in the fragment this returns as JSON).
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
-from django.db import transaction
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -19,13 +18,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.services import safe_next_url
-from masthead.accounts.tokens import TokenStatus
+from masthead.core.errors import InvalidInput, LinkRefused, Refused, answers_refusals
 from masthead.core.models import SiteSettings
+from masthead.core.ratelimit import rate_limit
 
 from . import services
 from .access import story_model
 from .forms import ResendForm, SetupForm, WallForm
-from .limits import wall_limit_message
+from .limits import WALL_LIMITS
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
@@ -53,24 +53,14 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     return stories.public().first()
 
 
-_thank_you: str | None = None  # the in-place "Thank you.", rendered once per process
-
-
-def _wall_fragment(request: HttpRequest, context: dict) -> str:
-    """The wall as wall.js swaps it in. Its "Thank you." is the same for every
-    reader (no form, no token), so outside DEBUG it is rendered once."""
-    global _thank_you
-    if not context.get("wall_done") or settings.DEBUG:
-        return render_to_string("metering/wall.html", context, request)
-    if _thank_you is None:
-        _thank_you = render_to_string("metering/wall.html", context, request)
-    return _thank_you
-
-
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
     """The wall in its current state: as JSON for wall.js, else as a whole page."""
     if _wants_json(request):
-        html = _wall_fragment(request, {"page": story, **wall})
+        if wall.get("wall_done"):
+            # The same "Thank you." for every reader: no form, no token, no request.
+            html = render_to_string("metering/wall_done.html")
+        else:
+            html = render_to_string("metering/wall.html", {"page": story, **wall}, request)
         return JsonResponse({"ok": status == 200, "html": html}, status=status)
     if story is not None:
         # The story's own walled page: the reader stays where they were.
@@ -80,35 +70,42 @@ def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> H
     return render(request, "metering/wall_page.html", wall, status=status)
 
 
+def _wall_refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
+    """The wall again with what stopped the sign-up: the form's errors, or the
+    rate-limit notice, keeping what the reader typed."""
+    form = WallForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else request.POST
+    story = _story(data.get("story"), whole=not _wants_json(request))
+    next_url = safe_next_url(data.get("next"), story.url if story else "/")
+    return _wall_answer(
+        request,
+        story=story,
+        status=refusal.status,
+        wall_form=form,
+        wall_next=next_url,
+        wall_notice=refusal.message,
+    )
+
+
 @require_http_methods(["GET", "POST"])
+@answers_refusals(_wall_refused)
 def wall(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         story = _story(request.GET.get("story"))
         next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
         return render(request, "metering/wall_page.html", {"page": story, "wall_next": next_url})
     form = WallForm(request.POST)
-    wants_json = _wants_json(request)
     if not form.is_valid():
-        story = _story(request.POST.get("story"), whole=not wants_json)
-        next_url = safe_next_url(request.POST.get("next"), story.url if story else "/")
-        return _wall_answer(request, story=story, status=400, wall_form=form, wall_next=next_url)
+        raise InvalidInput()
+    rate_limit(request, "wall", email=form.cleaned_data["email"], messages=WALL_LIMITS)
+    wants_json = _wants_json(request)
     next_url = safe_next_url(form.cleaned_data.get("next"), "")
-    notice = wall_limit_message(request, email=form.cleaned_data["email"])
     # The in-place thank-you shows nothing of the story: load it only for the
-    # answers that do (the form again, the whole page) or to learn where to return.
+    # whole-page answer or to learn where to return.
     story = None
-    if notice or not wants_json or not next_url:
+    if not wants_json or not next_url:
         story = _story(form.cleaned_data.get("story"), whole=not wants_json)
     next_url = next_url or (story.url if story else "/")
-    if notice:
-        return _wall_answer(
-            request,
-            story=story,
-            status=429,
-            wall_form=form,
-            wall_next=next_url,
-            wall_notice=notice,
-        )
     ip, agent = _client(request)
     services.wall_signup(
         email=form.cleaned_data["email"],
@@ -131,65 +128,55 @@ def wall_sent(request: HttpRequest) -> HttpResponse:
     return _wall_answer(request, story=story, wall_done=True, wall_next=next_url)
 
 
+def _link_refused(request: HttpRequest, refusal: Refused, *args, **kwargs) -> HttpResponse:
+    """A set-up link that does not hold, or a "send me a new link" form that
+    does not: the page that explains it and offers a new link."""
+    if isinstance(refusal, LinkRefused):
+        status = refusal.kind
+        form = ResendForm(initial={"next": refusal.context.get("next_url", "/")})
+    else:
+        status = "resend"
+        form = ResendForm(request.POST)
+        form.is_valid()  # its errors, shown with what the reader typed
+    context = {"status": status, "form": form, "notice": refusal.message}
+    return render(request, "metering/welcome_invalid.html", context)
+
+
 @require_http_methods(["GET", "POST"])
+@answers_refusals(_link_refused)
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the activation email. GET only shows the form (mail scanners
     prefetch links); the POST finishes the set-up and spends the link."""
-    check = services.setup_tokens.check_token(token)
-    next_url = safe_next_url((check.data or {}).get("next"))
-    if not check.ok:
-        if (
-            check.status is TokenStatus.USED
-            and request.user.is_authenticated
-            and request.user.pk == getattr(check.user, "pk", None)
-        ):
-            return HttpResponseRedirect(next_url)  # a double click on "Continue"
-        return render(
-            request,
-            "metering/welcome_invalid.html",
-            {"status": check.status.value, "form": ResendForm(initial={"next": next_url})},
-            status=410 if check.status is not TokenStatus.INVALID else 400,
-        )
-    user = check.user
-    form = SetupForm(request.POST or None, user=user)
+    link = services.setup_link_check(token=token, reader=request.user)
+    if link.followed:
+        return HttpResponseRedirect(link.next_url)  # a double click on "Continue"
+    form = SetupForm(request.POST or None, user=link.user)
     if request.method == "POST" and form.is_valid():
         ip, agent = _client(request)
-        with transaction.atomic():
-            # Two quick POSTs of one link: the second waits here, then finds it spent.
-            user = get_user_model().objects.select_for_update().get(pk=user.pk)
-            if services.setup_tokens.check_token(token).ok:
-                services.reader_activate(
-                    user=user, password=form.cleaned_data["password"], ip=ip, user_agent=agent
-                )
-                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        return HttpResponseRedirect(next_url)
-    status = 400 if request.method == "POST" else 200
+        services.setup_finish(
+            link=link,
+            token=token,
+            password=form.cleaned_data["password"],
+            ip=ip,
+            user_agent=agent,
+            sign_in=lambda user: login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0]),
+        )
+        return HttpResponseRedirect(link.next_url)
     return render(
         request,
         "metering/welcome.html",
-        {"form": form, "reader": user, "next": next_url},
-        status=status,
+        {"form": form, "reader": link.user, "next": link.next_url},
+        status=InvalidInput.status if request.method == "POST" else 200,
     )
 
 
 @require_POST
+@answers_refusals(_link_refused)
 def welcome_resend(request: HttpRequest) -> HttpResponse:
     form = ResendForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "metering/welcome_invalid.html",
-            {"status": "resend", "form": form},
-            status=400,
-        )
-    notice = wall_limit_message(request, email=form.cleaned_data["email"])
-    if notice:
-        return render(
-            request,
-            "metering/welcome_invalid.html",
-            {"status": "resend", "form": form, "notice": notice},
-            status=429,
-        )
+        raise InvalidInput()
+    rate_limit(request, "wall", email=form.cleaned_data["email"], messages=WALL_LIMITS)
     services.setup_link_resend(
         email=form.cleaned_data["email"], next_url=form.cleaned_data.get("next") or "/"
     )

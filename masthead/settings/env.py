@@ -80,6 +80,13 @@ def rate(name: str, default: str) -> str:
     return value
 
 
+def renamed(old: str, new: str) -> None:
+    """Refuse a variable that was renamed: a limit an operator set must not
+    silently stop applying after an upgrade."""
+    if raw(old) is not None:
+        raise SettingError(f"{old} was renamed {new}: set {new} instead (same value)")
+
+
 def csv(name: str, default: list[str] | None = None) -> list[str]:
     value = raw(name)
     if value is None:

@@ -9,8 +9,17 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import RequestFactory
 
-from masthead.core.ratelimit import Limit, client_ip, limits_exceeded, parse_rate
+from masthead.core.errors import RateLimited
+from masthead.core.ratelimit import (
+    Limit,
+    client_ip,
+    limits_exceeded,
+    parse_rate,
+    rate_limit,
+    rate_setting,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +107,31 @@ def test_counters_that_cannot_be_reached_let_the_reader_through(monkeypatch, cap
     limits = [Limit("test:down", "203.0.113.9", "1/m"), Limit("test:down", "x@example.org", "1/m")]
     assert limits_exceeded(*limits) == [False, False]
     assert "rate-limit counters unavailable" in caplog.text
+
+
+MESSAGES = {"ip": "from your connection", "email": "for this address"}
+
+
+def test_a_forms_rates_are_its_ratelimit_form_scope_settings():
+    assert rate_setting("signin-link", "email") == "RATELIMIT_SIGNIN_LINK_EMAIL"
+    assert rate_setting("wall", "ip") == "RATELIMIT_WALL_IP"
+
+
+def test_rate_limit_names_the_limit_it_is_over(settings):
+    settings.RATELIMIT_WALL_IP = "100/h"
+    settings.RATELIMIT_WALL_EMAIL = "1/h"
+    request = RequestFactory().post("/wall/", REMOTE_ADDR="203.0.113.9")
+    rate_limit(request, "wall", email="Reader@example.org", messages=MESSAGES)
+    with pytest.raises(RateLimited) as refused:
+        rate_limit(request, "wall", email="reader@example.org", messages=MESSAGES)
+    assert (refused.value.message, refused.value.status) == ("for this address", 429)
+
+
+def test_rate_limit_without_an_address_counts_the_connection_only(settings):
+    settings.RATELIMIT_WALL_IP = "1/h"
+    settings.RATELIMIT_WALL_EMAIL = "1/h"
+    request = RequestFactory().post("/wall/", REMOTE_ADDR="203.0.113.10")
+    rate_limit(request, "wall", messages=MESSAGES)
+    with pytest.raises(RateLimited) as refused:
+        rate_limit(request, "wall", messages=MESSAGES)
+    assert refused.value.message == "from your connection"

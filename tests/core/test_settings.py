@@ -62,6 +62,17 @@ def test_complete_production_environment_loads():
         ("DEBUG", "perhaps", "DEBUG must be true or false"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS must be a whole number"),
         ("RATELIMIT_WALL_IP", "30 per minute", "RATELIMIT_WALL_IP must be a rate such as 5/h"),
+        (
+            "RATELIMIT_SIGNIN_LINK_EMAIL",
+            "five an hour",
+            "RATELIMIT_SIGNIN_LINK_EMAIL must be a rate such as 5/h",
+        ),
+        (
+            "RATE_LIMIT_SIGNIN_LINK_ADDRESS",
+            "5/3600",
+            "RATE_LIMIT_SIGNIN_LINK_ADDRESS was renamed RATELIMIT_SIGNIN_LINK_EMAIL",
+        ),
+        ("RATE_LIMIT_LOGIN", "30/m/ip", "RATE_LIMIT_LOGIN was renamed RATELIMIT_LOGIN"),
     ],
 )
 def test_missing_or_malformed_variable_is_named(variable, value, message):

@@ -206,6 +206,17 @@ def test_resend_refuses_a_bad_address_in_the_page(client, walled_story):
     assert 'value="nope"' in response.content.decode()
 
 
+def test_resend_counts_against_the_walls_limit_per_address(client, walled_story, settings):
+    settings.RATELIMIT_WALL_EMAIL = "2/h"
+    for _ in range(2):
+        response = client.post("/welcome/resend/", {"email": "busy@example.org"})
+        assert response.status_code == 200
+    limited = client.post("/welcome/resend/", {"email": "Busy@example.org"})
+    assert limited.status_code == 429
+    assert "We have already sent several emails to this address" in text(limited)
+    assert 'value="Busy@example.org"' in limited.content.decode()
+
+
 def test_one_trial_per_email_even_after_deletion(client, walled_story, site_settings):
     from masthead.accounts.services import account_delete
 
