@@ -52,7 +52,7 @@ def test_the_layer_contract_holds():
     result = _lint_imports(ROOT)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 1 kept, 0 broken." in result.stdout
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
 
 
 def test_an_upward_import_breaks_the_layer_contract(tmp_path):
@@ -65,6 +65,20 @@ def test_an_upward_import_breaks_the_layer_contract(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "masthead.core is not allowed to import masthead.content" in result.stdout
     assert "masthead.core.ids -> masthead.content.models" in result.stdout
+
+
+def test_only_mail_builds_task_queue_rows(tmp_path):
+    project = _copy_project(tmp_path)
+    services = project / "masthead" / "metering" / "services.py"
+    services.write_text(
+        services.read_text() + "\nfrom django_tasks_db.models import DBTaskResult  # noqa\n"
+    )
+
+    result = _lint_imports(project)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Only mail and the runtime import django-tasks-db BROKEN" in result.stdout
+    assert "masthead.metering.services -> django_tasks_db" in result.stdout
 
 
 def test_a_module_the_contract_does_not_place_breaks_it(tmp_path):
