@@ -147,6 +147,27 @@ def test_used_link_says_so_and_offers_a_new_one(client, walled_story):
     assert Entitlement.objects.count() == 1
 
 
+def test_a_link_checked_twice_before_either_finishes_sets_up_once(client, walled_story):
+    """Two POSTs of one link that both passed the view's check: the second finds
+    the link spent under the lock and changes nothing."""
+    from django.contrib.auth import login
+
+    sign_up(client, walled_story)
+    token = setup_link().rstrip("/").rsplit("/", 1)[-1]
+    first = services.setup_link_check(token=token)
+    second = services.setup_link_check(token=token)
+    request = client.get("/").wsgi_request
+
+    def sign_in(user):
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+    finish = {"token": token, "password": None, "ip": "203.0.113.5", "sign_in": sign_in}
+    assert services.setup_finish(link=first, **finish) is True
+    assert services.setup_finish(link=second, **finish) is False
+    assert Consent.objects.filter(source=Consent.WELCOME).count() == 1
+    assert TrialGrant.objects.count() == 1
+
+
 def test_expired_link_says_so(client, walled_story):
     sign_up(client, walled_story)
     path = setup_link()
