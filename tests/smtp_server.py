@@ -8,6 +8,7 @@ n have arrived (or fails after a timeout) instead of sleeping blindly.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -30,8 +31,11 @@ class CollectingHandler:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._changed = threading.Condition()
         self._failures: list[str] = []
+        self.delay = 0.0  # seconds before answering DATA: a slower server, for load tests
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._changed:
             if self._failures:
                 return self._failures.pop(0)

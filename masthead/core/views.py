@@ -23,9 +23,26 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _error(request, "400.html", 400, message)
 
 
+# The page 500.html shows, kept here too: when the template itself cannot be
+# loaded (a package replaced under a running server, a broken install), the
+# reader still gets a page and the log the original error, not a second one.
+SERVER_ERROR_FALLBACK = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<meta name="robots" content="noindex"><title>Something went wrong</title></head>'
+    "<body><main><p>Error 500</p><h1>Something went wrong</h1>"
+    "<p>We have been told about it. Please try again in a moment.</p>"
+    '<p><a href="/">Go to the front page</a></p></main></body></html>'
+)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failing piece may be a context processor.
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    try:
+        body = loader.render_to_string("500.html")
+    except Exception:  # the error page itself must never fail
+        body = SERVER_ERROR_FALLBACK
+    return HttpResponse(body, status=500)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -43,8 +43,10 @@ def drawing_jobs(stories: list[Story]) -> dict[str, Callable[[], PILImage]]:
             art.illustration(s.slug, s.section, s.motif), s.title, s.kicker
         )
     for clip in VIDEOS:
-        jobs[f"poster-{clip.slug}"] = lambda v=clip: art.titled(
-            art.illustration(v.slug, v.section, v.motif, size=POSTER_SIZE), v.title, "Video"
+        # No title drawn in: the page prints it beside the poster, and the player's
+        # controls and the duration badge would cover it.
+        jobs[f"poster-{clip.slug}"] = lambda v=clip: art.illustration(
+            v.slug, v.section, v.motif, size=POSTER_SIZE
         )
     for story in stories:
         jobs[f"{story.slug}-lead"] = lambda s=story: art.illustration(

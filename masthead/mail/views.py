@@ -44,12 +44,14 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @_demo_only
 def message_html(request: HttpRequest, pk: int) -> HttpResponse:
-    """The HTML part alone, for the sandboxed frame: no scripts, no same-origin
-    access; links open in the top window so they can be followed."""
+    """The HTML part alone, for the sandboxed frame: no scripts (``script-src
+    'none'`` and no ``allow-scripts``); same-origin only so that the mailbox page
+    can read its height and show the whole email; links open in the top window
+    so they can be followed."""
     item = get_object_or_404(MailboxMessage, pk=pk)
     response = HttpResponse('<base target="_top">' + item.html, content_type="text/html")
     response["Content-Security-Policy"] = (
-        "sandbox allow-popups allow-popups-to-escape-sandbox "
+        "sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox "
         "allow-top-navigation-by-user-activation; script-src 'none'"
     )
     response["X-Frame-Options"] = "SAMEORIGIN"

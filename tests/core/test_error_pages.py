@@ -22,3 +22,32 @@ def test_unknown_page_is_a_styled_404(home):
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
     assert 'class="masthead' in response.content.decode()
+
+
+def test_the_server_error_page_renders_from_its_template():
+    from django.test import RequestFactory
+
+    from masthead.core.views import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "We have been told about it." in response.content.decode()
+    assert "<style>" in response.content.decode()  # the template's own, not the fallback
+
+
+def test_a_missing_500_template_still_answers_a_page(monkeypatch):
+    """A package swapped under a running server once made 500.html vanish, and
+    the error page itself failed with TemplateDoesNotExist."""
+    from django.template import TemplateDoesNotExist, loader
+    from django.test import RequestFactory
+
+    from masthead.core import views
+
+    def missing(*args, **kwargs):
+        raise TemplateDoesNotExist("500.html")
+
+    monkeypatch.setattr(loader, "render_to_string", missing)
+    response = views.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "<style>" not in response.content.decode()

@@ -56,7 +56,11 @@ def test_list_is_newest_first_and_message_links_are_clickable(client, mailbox_ba
     assert f'src="/mailbox/{item.pk}/html/"' in page and "sandbox=" in page
 
     html = client.get(f"/mailbox/{item.pk}/html/")
-    assert html["Content-Security-Policy"].startswith("sandbox")
+    policy = html["Content-Security-Policy"]
+    # Nothing in an email may run: no scripts by policy, none by sandbox flag.
+    assert policy.startswith("sandbox ")
+    assert "script-src 'none'" in policy
+    assert "allow-scripts" not in policy and "allow-scripts" not in page
     assert '<base target="_top">' in html.content.decode()
     assert f'href="{LINK}"' in html.content.decode()
 

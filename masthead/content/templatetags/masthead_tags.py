@@ -16,6 +16,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from masthead.core.templatetags.html_time import datetime_attr
+
 register = template.Library()
 
 BYLINE_SEPARATOR = " · "
@@ -82,7 +84,7 @@ def byline(story, links: bool = True) -> SafeString:
         pieces.append(
             format_html(
                 '<time class="byline__date" datetime="{}">{}</time>',
-                published.isoformat(),
+                datetime_attr(published),
                 byline_date(published),
             )
         )
