@@ -2,7 +2,10 @@
 
 The wall works without JavaScript (a full-page POST answered by the story's
 walled page, showing the errors or the thank-you) and with it (``wall.js``
-posts in place and swaps in the fragment this returns as JSON).
+posts in place and swaps in the fragment this returns as JSON). What stops a
+request (an invalid form, a rate limit, a set-up link that does not hold) is
+raised as a ``core.errors`` refusal and answered by ``_wall_refused`` or
+``_link_refused``, with the status its type carries.
 """
 
 from __future__ import annotations
