@@ -112,6 +112,7 @@ def _stop_on_signals(server) -> None:
 
 
 DEFAULT_THREADS = 1  # blocking threads per web worker; see granian_command
+RESPAWN_INTERVAL = 1.0  # seconds before a dead web worker is replaced; see granian_command
 
 
 def granian_command(
@@ -130,7 +131,12 @@ def granian_command(
     bounds the requests a worker accepts at once, so a burst queues in the
     kernel's backlog instead of in memory. A worker that misses the stop signal
     (granian loses a SIGTERM that lands while a worker is still starting) is
-    killed after 10 s, so a restart never hangs. No websockets, no access log.
+    killed after 10 s, so a restart never hangs. A worker that dies (the
+    kernel's OOM killer, a crash in an extension) is replaced after
+    ``RESPAWN_INTERVAL`` seconds while the others go on serving; without
+    ``--respawn-failed-workers`` granian's master exits when any worker dies,
+    taking the whole server down. The pause keeps a worker that dies at start
+    from spinning. No websockets, no access log.
     """
     return [
         sys.executable, "-m", "granian",
@@ -141,6 +147,8 @@ def granian_command(
         "--blocking-threads", str(threads),
         "--backpressure", str(max(threads, 1) * 64),
         "--workers-kill-timeout", "10",
+        "--respawn-failed-workers",
+        "--respawn-interval", str(RESPAWN_INTERVAL),
         "--no-ws",
         "--log-level", "warning",
         target,
@@ -154,10 +162,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=1)
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists() or args.collectstatic:
-        print("Collecting static files ...", flush=True)
-        call_command("collectstatic", interactive=False, verbosity=0)
+    from masthead.runtime.staticfiles import static_files_collect
+
+    if static_files_collect(force=args.collectstatic):
+        print(f"Collected static files into {settings.STATIC_ROOT}", flush=True)
     target = "masthead.wsgi:application" if args.page_cache else "masthead.wsgi:django_application"
     command = granian_command(
         target, host=args.host, port=args.port, workers=args.workers, threads=args.threads
@@ -178,7 +186,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup(PRODUCTION_SETTINGS)
-    from masthead.runtime.worker import Scheduler, build_worker
+    from masthead.runtime.worker import Scheduler, build_worker, run_worker_with_heartbeat
 
     scheduler = None
     if args.scheduler:
@@ -188,7 +196,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     worker.configure_signals()
     print(f"Masthead worker {worker.worker_id} processing queues: {args.queues}", flush=True)
     try:
-        worker.run()
+        run_worker_with_heartbeat(worker)
     finally:
         if scheduler:
             scheduler.stop()
