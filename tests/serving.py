@@ -41,16 +41,16 @@ def clean_env(**extra: str) -> dict[str, str]:
 def production_env(data_dir, *, port: int, database_url: str | None = None, **extra) -> dict:
     """What ``masthead serve`` or ``masthead worker`` needs, on SQLite in ``data_dir``
     unless ``database_url`` says otherwise; no Redis (a file cache in the data folder)."""
-    return clean_env(
-        SECRET_KEY="k" * 50,
-        DATABASE_URL=database_url or f"sqlite:///{data_dir / 'db.sqlite3'}",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        ALLOWED_HOSTS="127.0.0.1",
-        EMAIL_URL="console:",
-        MASTHEAD_DATA_DIR=str(data_dir),
-        LOG_LEVEL="WARNING",
-        **extra,
-    )
+    settings = {
+        "SECRET_KEY": "k" * 50,
+        "DATABASE_URL": database_url or f"sqlite:///{data_dir / 'db.sqlite3'}",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "EMAIL_URL": "console:",
+        "MASTHEAD_DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    return clean_env(**{**settings, **extra})
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, *, timeout: float, log=None) -> None:
@@ -93,3 +93,31 @@ def _tail(log) -> str:
     if log is None:
         return ""
     return log.read_text()[-3000:] if hasattr(log, "read_text") else str(log)
+
+
+def postgres_database(database_url: str, suffix: str):
+    """A context manager: a new, empty PostgreSQL database next to ``database_url``
+    (its URL), dropped afterwards."""
+    import contextlib
+    import secrets
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    @contextlib.contextmanager
+    def database():
+        parts = urlsplit(database_url)
+        name = f"{parts.path.lstrip('/') or 'masthead'}_{suffix}_{secrets.token_hex(4)}"
+        admin = parts._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield parts._replace(path=f"/{name}").geturl()
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+
+    return database()
