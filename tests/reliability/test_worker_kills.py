@@ -93,6 +93,9 @@ def test_killed_workers_lose_no_email_and_repeat_at_most_one_per_kill(smtp, tmp_
                 if target >= EMAILS:
                     break
                 victim = min(range(WORKERS), key=lambda n: started[n])
+                # at a random point of its send cycle (one email takes ~20-60 ms):
+                # taking the task, claiming the delivery, talking SMTP, marking it sent
+                time.sleep(chance.uniform(0, 0.1))
                 workers[victim].send_signal(signal.SIGKILL)
                 workers[victim].wait(timeout=10)
                 kills += 1
