@@ -51,7 +51,7 @@ def _assert_escaped(html: str, names: list[str]) -> None:
     assert "onerror=alert(1)>" not in html
     for name in names:
         escaped = f"&lt;script&gt;alert(&quot;{name}&quot;)&lt;/script&gt;"
-        in_json = f"\\u003Cscript\\u003Ealert(\\\"{name}\\\")"
+        in_json = f'\\u003Cscript\\u003Ealert(\\"{name}\\")'
         assert escaped in html or in_json in html, f"{name} is not shown escaped"
 
 
