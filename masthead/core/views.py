@@ -23,9 +23,26 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _error(request, "400.html", 400, message)
 
 
+# Written out, not a template: the page for when anything, the template
+# engine or the installed package's files included, is what failed.
+SERVER_ERROR_FALLBACK = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Something went wrong</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Something went wrong</h1>
+<p>Sorry, this page could not be shown. Please try again in a moment.</p>
+<p><a href="/">Go to the front page</a></p></main></body>
+</html>
+"""
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failing piece may be a context processor.
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    try:
+        body = loader.render_to_string("500.html")
+    except Exception:  # a missing or broken 500.html must not turn into no answer at all
+        body = SERVER_ERROR_FALLBACK
+    return HttpResponse(body, status=500)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
