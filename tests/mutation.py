@@ -38,7 +38,8 @@ SCOPES: dict[str, tuple[list[str], list[str]]] = {
     "pagecache": (["masthead/pagecache/*.py"], ["tests/pagecache"]),
     "tokens": (
         ["masthead/accounts/tokens.py"],
-        ["tests/accounts/test_tokens.py", "tests/accounts/test_signin_link.py"],
+        ["tests/accounts/test_tokens.py", "tests/accounts/test_token_edges.py",
+         "tests/accounts/test_signin_link.py"],
     ),
     "mail": (
         ["masthead/mail/services.py"],
@@ -71,7 +72,10 @@ def scope_folder(scope: str) -> Path:
         + 'source_paths = ["masthead/"]\n'
         + f"only_mutate = {_toml_list(modules)}\n"
         + f"pytest_add_cli_args_test_selection = {_toml_list(tests + EXCLUDED)}\n"
-        + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+        # Tables from the models rather than the migrations: a mutant's tests
+        # then start in a second or two (tests/conftest.py restores the seed rows).
+        + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "--no-migrations"]\n'
+        + "timeout_constant = 20.0\n"
     )
     return folder
 

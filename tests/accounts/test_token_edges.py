@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 from masthead.accounts.tokens import TokenCheck, TokenGenerator, TokenStatus
 from tests.accounts.factories import UserFactory
@@ -124,3 +125,19 @@ def test_the_default_clock_is_the_real_time():
 def test_a_well_signed_payload_of_the_wrong_shape_is_invalid(tokens, payload):
     token = signing.Signer(salt=SALT).sign_object(payload, compress=True)
     assert tokens.check_token(token) == TokenCheck(TokenStatus.INVALID)
+
+
+def test_the_state_hash_is_over_this_exact_account_state(tokens):
+    """Links already in readers' inboxes must still work after an upgrade, so
+    the state a token is bound to is pinned here: id, password hash, last
+    sign-in (empty before the first), address in lower case, active flag."""
+    user = UserFactory(email="Reader@Example.org")
+    user.last_login = None
+
+    def expected(login: str) -> str:
+        state = f"{user.pk}|{user.password}|{login}|reader@example.org|True"
+        return salted_hmac(f"{SALT}.state", state, algorithm="sha256").hexdigest()[:32]
+
+    assert tokens.state_hash(user) == expected("")
+    user.last_login = T0
+    assert tokens.state_hash(user) == expected("2026-03-01T12:00:00+00:00")
