@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCOPES: dict[str, tuple[list[str], list[str]]] = {
     "meter": (
         ["masthead/metering/meter.py"],
-        ["tests/metering/test_meter.py", "tests/pagecache/test_pagecache_meter.py",
+        ["tests/metering/test_meter.py", "tests/metering/test_meter_edges.py",
+         "tests/pagecache/test_pagecache_meter.py",
          "tests/pagecache/test_per_reader_answers.py", "tests/metering/test_access.py"],
     ),
     "pagecache": (["masthead/pagecache/*.py"], ["tests/pagecache"]),
