@@ -112,6 +112,7 @@ def _stop_on_signals(server) -> None:
 
 
 DEFAULT_THREADS = 1  # blocking threads per web worker; see granian_command
+RESPAWN_INTERVAL = 1.0  # seconds before a dead web worker is replaced; see granian_command
 
 
 def granian_command(
@@ -130,7 +131,12 @@ def granian_command(
     bounds the requests a worker accepts at once, so a burst queues in the
     kernel's backlog instead of in memory. A worker that misses the stop signal
     (granian loses a SIGTERM that lands while a worker is still starting) is
-    killed after 10 s, so a restart never hangs. No websockets, no access log.
+    killed after 10 s, so a restart never hangs. A worker that dies (the
+    kernel's OOM killer, a crash in an extension) is replaced after
+    ``RESPAWN_INTERVAL`` seconds while the others go on serving; without
+    ``--respawn-failed-workers`` granian's master exits when any worker dies,
+    taking the whole server down. The pause keeps a worker that dies at start
+    from spinning. No websockets, no access log.
     """
     return [
         sys.executable, "-m", "granian",
@@ -141,6 +147,8 @@ def granian_command(
         "--blocking-threads", str(threads),
         "--backpressure", str(max(threads, 1) * 64),
         "--workers-kill-timeout", "10",
+        "--respawn-failed-workers",
+        "--respawn-interval", str(RESPAWN_INTERVAL),
         "--no-ws",
         "--log-level", "warning",
         target,
@@ -154,10 +162,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=1)
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists() or args.collectstatic:
-        print("Collecting static files ...", flush=True)
-        call_command("collectstatic", interactive=False, verbosity=0)
+    from masthead.runtime.staticfiles import static_files_collect
+
+    if static_files_collect(force=args.collectstatic):
+        print(f"Collected static files into {settings.STATIC_ROOT}", flush=True)
     target = "masthead.wsgi:application" if args.page_cache else "masthead.wsgi:django_application"
     command = granian_command(
         target, host=args.host, port=args.port, workers=args.workers, threads=args.threads
@@ -178,7 +186,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup(PRODUCTION_SETTINGS)
-    from masthead.runtime.worker import Scheduler, build_worker
+    from masthead.runtime.worker import Scheduler, build_worker, run_worker_with_heartbeat
 
     scheduler = None
     if args.scheduler:
@@ -188,7 +196,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     worker.configure_signals()
     print(f"Masthead worker {worker.worker_id} processing queues: {args.queues}", flush=True)
     try:
-        worker.run()
+        run_worker_with_heartbeat(worker)
     finally:
         if scheduler:
             scheduler.stop()
@@ -204,59 +212,128 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line; every flag says what it does and its default (``--help``)."""
     parser = argparse.ArgumentParser(
         prog="masthead", description="Masthead news publishing platform"
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser(
-        "demo", help="run the demo site: SQLite, in-process worker, captured email"
+        "demo",
+        help="run the demo site: SQLite, in-process worker, captured email",
+        description="The whole site in one process, with sample content: SQLite, the task "
+        "worker and the publishing scheduler in threads, every email captured at /mailbox/.",
     )
     demo.add_argument(
-        "--data-dir", default="./masthead-data", help="where the database and media live"
+        "--data-dir",
+        default="./masthead-data",
+        help="folder for the database, media, the secret key and the admin password, "
+        "kept across restarts (default: %(default)s)",
     )
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("-v", "--verbose", action="store_true")
+    demo.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; 0.0.0.0 or :: to reach it from other machines "
+        "(default: %(default)s)",
+    )
+    demo.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
+    demo.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print what loading the demo content does (default: quiet)",
+    )
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="run the production web server (granian)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    serve = sub.add_parser(
+        "serve",
+        help="run the production web server (granian)",
+        description="The production web server: granian with several worker processes "
+        "(a dead worker is replaced). Settings come from the environment (README, "
+        "Configuration). Static files are collected on the first start of each release.",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="web worker processes, one per core (default: this machine's cores, %(default)s)",
+    )
     serve.add_argument(
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
-        help=f"blocking threads per worker (default {DEFAULT_THREADS})",
+        help="blocking threads per worker; 2 suits a site that mostly takes sign-ups "
+        "(default: %(default)s)",
     )
-    serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply database migrations before serving (default: off; run "
+        "`masthead manage migrate` once per release instead when several servers start)",
+    )
     serve.add_argument(
         "--no-page-cache",
         dest="page_cache",
         action="store_false",
-        help="serve every request through Django (to measure or debug the page cache)",
+        help="serve every request through Django, to measure or debug the page cache "
+        "(default: the page cache is on)",
     )
     serve.add_argument(
-        "--collectstatic", action="store_true", help="collect static files even if present"
+        "--collectstatic",
+        action="store_true",
+        help="collect static files even if this release's are there (default: only "
+        "when missing or changed)",
     )
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run a task worker (and the publishing scheduler)")
-    worker.add_argument("--queues", default="*", help="comma-separated queue names, or * for all")
+    worker = sub.add_parser(
+        "worker",
+        help="run a task worker (and the publishing scheduler)",
+        description="A task worker pulling from the database queue, beating a heartbeat "
+        "so that another worker takes back its task within a minute if it dies, plus the "
+        "clock that publishes scheduled pages every minute.",
+    )
     worker.add_argument(
-        "--interval", type=float, default=1.0, help="seconds between polls when idle"
+        "--queues",
+        default="*",
+        help="comma-separated queue names to take tasks from, or * for all (default: %(default)s)",
+    )
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between two looks at an empty queue (default: %(default)s)",
     )
     worker.add_argument(
         "--no-scheduler",
         dest="scheduler",
         action="store_false",
-        help="do not publish scheduled pages",
+        help="do not publish scheduled pages from this worker (default: it does; "
+        "safe on several workers)",
     )
     worker.set_defaults(func=cmd_worker)
 
-    manage = sub.add_parser("manage", help="run a Django management command")
-    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage = sub.add_parser(
+        "manage",
+        help="run a Django management command",
+        description="Any Django management command with the production settings, e.g. "
+        "`masthead manage migrate`, `masthead manage createsuperuser`; "
+        "`masthead manage help` lists them.",
+    )
+    manage.add_argument(
+        "rest",
+        nargs=argparse.REMAINDER,
+        metavar="command ...",
+        help="the management command and its arguments (no default)",
+    )
     manage.set_defaults(func=cmd_manage)
     return parser
 

@@ -115,7 +115,13 @@ class Video(index.Indexed, ClusterableModel):
         FieldPanel("published_at"),
         FieldPanel("tags"),
     ]
-    search_fields = [index.SearchField("title"), index.SearchField("caption")]
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("caption"),
+        # the API searches published videos, found by id and ordered by date
+        index.FilterField("id"),
+        index.FilterField("published_at"),
+    ]
     api_fields = [
         APIField("title"),
         APIField("slug"),

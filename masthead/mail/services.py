@@ -196,12 +196,16 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=30 * 4 ** max(attempts - 1, 0))
 
 
-def delivery_send(*, delivery_id: int) -> str:
+def delivery_send(*, delivery_id: int, resumed: bool = False) -> str:
     """Send one delivery unless it is sent, failed, not yet due or held by another worker.
 
     The claim (status *sending*) commits before the SMTP conversation, so a
     second run of the same task sees it and stops; no transaction is held open
     while talking to the server. Returns the outcome, for the task's result.
+    ``resumed``: this task's previous run died with its worker (the heartbeat
+    handed it back), so a fresh claim is that run's and is taken over at once
+    rather than after ``CLAIM_TIMEOUT``; the email may then go out twice, at
+    most once per killed worker.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -210,8 +214,10 @@ def delivery_send(*, delivery_id: int) -> str:
             return "missing"
         if delivery.status in (Delivery.Status.SENT, Delivery.Status.FAILED):
             return delivery.status
-        if delivery.status == Delivery.Status.SENDING and (
-            delivery.claimed_at and now - delivery.claimed_at < CLAIM_TIMEOUT
+        if (
+            delivery.status == Delivery.Status.SENDING
+            and not resumed
+            and (delivery.claimed_at and now - delivery.claimed_at < CLAIM_TIMEOUT)
         ):
             return "busy"
         if delivery.next_attempt_at > now + timedelta(seconds=1):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 
-@task(queue_name="email")
-def send_delivery(delivery_id: int) -> str:
+@task(queue_name="email", takes_context=True)
+def send_delivery(context: TaskContext, delivery_id: int) -> str:
     from .services import delivery_send
 
-    return delivery_send(delivery_id=delivery_id)
+    # A second attempt of this task means its worker died while running it
+    # (masthead.runtime.heartbeat hands such a task back): any claim is its own.
+    return delivery_send(delivery_id=delivery_id, resumed=context.attempt > 1)

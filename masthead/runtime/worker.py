@@ -71,8 +71,24 @@ class Scheduler(threading.Thread):
         self.stopping.set()
 
 
+def run_worker_with_heartbeat(worker) -> None:
+    """Run ``worker`` (from ``build_worker``) until it stops, beating for it all
+    along (see ``heartbeat``): its first beat, and a look for dead workers'
+    tasks, come before its first task."""
+    from .heartbeat import Heartbeat
+
+    heartbeat = Heartbeat(worker.worker_id)
+    heartbeat.start()
+    heartbeat.started_beating.wait(timeout=30)
+    try:
+        worker.run()
+    finally:
+        heartbeat.stop()
+        heartbeat.join(timeout=10)
+
+
 class WorkerThread(threading.Thread):
-    """The database task worker in a thread (the embedded demo)."""
+    """The database task worker in a thread (the embedded demo), with its heartbeat."""
 
     def __init__(self, interval: float = 0.5) -> None:
         super().__init__(name="masthead-worker", daemon=True)
@@ -80,7 +96,7 @@ class WorkerThread(threading.Thread):
 
     def run(self) -> None:
         with contextlib.suppress(SystemExit):
-            self.worker.run()
+            run_worker_with_heartbeat(self.worker)
 
     def stop(self) -> None:
         self.worker.running = False

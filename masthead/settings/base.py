@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "masthead.mail",
     "masthead.metering",
     "masthead.newsletters",
+    "masthead.runtime",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",

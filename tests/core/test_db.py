@@ -25,6 +25,10 @@ def test_insert_or_ignore_inserts_once_and_reports_the_second_as_ignored():
 
 
 def test_a_wall_signup_in_its_own_transaction_commits_account_consent_email_and_task(home):
+    """On PostgreSQL the sign-up is one SQL statement (``core.db.insert_with``):
+    the path production runs, which SQLite never takes (it writes row by row).
+    So this test, and the ``needs_postgresql`` ones below, test that path only
+    in CI's PostgreSQL run (``.ci/run``, the second pass): keep them there."""
     from django_tasks_db.models import DBTaskResult
 
     from masthead.accounts.models import User
@@ -41,6 +45,8 @@ def test_a_wall_signup_in_its_own_transaction_commits_account_consent_email_and_
     assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).count() == 1
 
 
+# The one-statement sign-up runs only on PostgreSQL (production); CI's PostgreSQL
+# run is where these tests run. Do not drop them for lack of a local PostgreSQL.
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="one-statement inserts are PostgreSQL's"
 )

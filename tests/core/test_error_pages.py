@@ -51,3 +51,22 @@ def test_a_missing_500_template_still_answers_a_page(monkeypatch):
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
     assert "<style>" not in response.content.decode()
+
+
+def test_the_server_error_page_answers_even_without_its_template(settings, rf):
+    """The package swapped under a running server, or a broken theme: the
+    reader still gets a page (issue 9, item 10), not an error inside the error."""
+    from masthead.core.views import server_error
+
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [],
+            "APP_DIRS": False,
+        }
+    ]
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "<h1>Something went wrong</h1>" in page
+    assert '<a href="/">Go to the front page</a>' in page

@@ -41,7 +41,9 @@ def test_whole_flow_through_a_real_smtp_server(client, stories, site_settings, s
 
 @pytest.mark.django_db(transaction=True)
 def test_whole_flow_with_each_request_committing(client, stories, site_settings, smtp_backend):
-    """As in production: on PostgreSQL the sign-up is then one statement (core/db.insert_with)."""
+    """As in production: on PostgreSQL the sign-up is then one statement
+    (``core.db.insert_with``), a path SQLite never takes, so CI's PostgreSQL run
+    is where this flow tests it."""
     _whole_flow(client, stories, site_settings, smtp_backend)
 
 

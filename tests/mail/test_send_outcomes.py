@@ -1,0 +1,115 @@
+"""What a delivery's row says after each kind of attempt (issue 9, item 17: a
+delivery marked sent before the SMTP server accepted it went unnoticed, as
+no test looked at ``status`` and ``sent_at`` after a failed attempt)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.mail.backends import smtp
+from django.utils import timezone
+
+from masthead.mail.models import Delivery
+from masthead.mail.services import MAX_ATTEMPTS, delivery_send, email_enqueue
+from tests.smtp_server import _free_port
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"signin_url": "http://testserver/s/x/", "email": "a@example.org", "valid_minutes": 60}
+
+
+def _delivery() -> Delivery:
+    return email_enqueue(
+        key="k", to="reader@example.org", template="accounts/signin_link", context=CONTEXT
+    )
+
+
+def _row(delivery: Delivery) -> Delivery:
+    delivery.refresh_from_db()
+    return delivery
+
+
+def test_a_refused_attempt_leaves_the_delivery_queued_and_unsent(smtp_backend):
+    smtp_backend.fail_next(1)  # 451
+    delivery = _delivery()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert delivery_send(delivery_id=delivery.pk) == "retry"
+    row = _row(delivery)
+    assert row.status == Delivery.Status.QUEUED
+    assert row.sent_at is None
+    assert row.claimed_at is None
+    assert row.attempts == 1
+    assert row.next_attempt_at == start + timedelta(seconds=30)
+    assert row.last_error.startswith("SMTPDataError: (451")
+    assert row.subject == ""
+    assert smtp_backend.messages == []
+
+
+def test_an_unreachable_server_leaves_the_delivery_queued_and_unsent(settings, smtp_backend):
+    settings.EMAIL_PORT = _free_port()  # nothing listens there: connection refused
+    delivery = _delivery()
+    assert delivery_send(delivery_id=delivery.pk) == "retry"
+    row = _row(delivery)
+    assert (row.status, row.sent_at, row.claimed_at) == (Delivery.Status.QUEUED, None, None)
+    assert row.last_error.startswith("ConnectionRefusedError")
+
+
+def test_a_permanent_refusal_fails_the_delivery_unsent(smtp_backend):
+    smtp_backend.fail_next(1, "550 5.1.1 No such user")
+    delivery = _delivery()
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.FAILED
+    row = _row(delivery)
+    assert (row.status, row.sent_at, row.claimed_at) == (Delivery.Status.FAILED, None, None)
+    assert "550" in row.last_error
+
+
+def test_the_last_transient_failure_gives_up_unsent(smtp_backend):
+    delivery = _delivery()
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=MAX_ATTEMPTS - 1)
+    smtp_backend.fail_next(1)
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.FAILED
+    row = _row(delivery)
+    assert (row.status, row.sent_at) == (Delivery.Status.FAILED, None)
+    assert row.attempts == MAX_ATTEMPTS
+
+
+def test_sent_at_is_the_moment_the_server_accepted(smtp_backend):
+    delivery = _delivery()
+    accepted = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(accepted, tick=False):
+        assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.SENT
+    [message] = smtp_backend.wait_for(1)
+    row = _row(delivery)
+    assert row.status == Delivery.Status.SENT
+    assert row.sent_at == accepted
+    assert row.claimed_at == accepted
+    assert row.last_error == ""
+    assert row.subject == message["Subject"]
+
+
+class ObservingBackend(smtp.EmailBackend):
+    """Django's SMTP backend, noting each delivery's row as it hands the
+    message to the server."""
+
+    seen: list[tuple[str, object]] = []
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            row = Delivery.objects.get(message_id=message.extra_headers["Message-ID"])
+            ObservingBackend.seen.append((row.status, row.sent_at))
+        return super().send_messages(email_messages)
+
+
+def test_while_the_server_is_talked_to_the_delivery_is_claimed_not_sent(settings, smtp_backend):
+    """When the message goes to the server the row says *sending*, never *sent*:
+    a worker killed at that moment must not leave it marked sent."""
+    settings.EMAIL_BACKEND = f"{__name__}.ObservingBackend"
+    ObservingBackend.seen = []
+    delivery = _delivery()
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.SENT
+    assert ObservingBackend.seen == [(Delivery.Status.SENDING, None)]
+    smtp_backend.wait_for(1)
+    assert _row(delivery).status == Delivery.Status.SENT

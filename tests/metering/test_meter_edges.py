@@ -1,0 +1,113 @@
+"""The meter's edges: the exact end of the period, a clock a little ahead, the
+cap on a cookie's reads, and the policy an editor sets (found by mutation
+testing, ``python -m tests.mutation meter``)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from masthead.core.models import SiteSettings, site_settings_forget
+from masthead.metering import meter as meter_module
+from masthead.metering.meter import (
+    MAX_ENTRIES,
+    Meter,
+    MeterPolicy,
+    meter_check,
+    meter_cookie_kwargs,
+    meter_decide,
+    meter_dump,
+    meter_load,
+    meter_policy,
+    meter_policy_clear,
+)
+
+POLICY = MeterPolicy(allowance=3, period_days=30)
+NOW = 1_800_000_000
+
+
+def _loaded(reads: dict[int, int], now: float = NOW) -> dict[int, int]:
+    return meter_load(meter_dump(Meter(reads=dict(reads))), now=now, policy=POLICY).reads
+
+
+def test_a_read_exactly_one_period_old_has_dropped_out_a_second_younger_has_not():
+    period = POLICY.period_seconds
+    assert period == 30 * 86400
+    assert _loaded({1: NOW - period}) == {}
+    assert _loaded({1: NOW - period + 1}) == {1: NOW - period + 1}
+
+
+def test_reads_up_to_five_minutes_ahead_are_trusted_no_further():
+    """Web servers' clocks may differ a little; a doctored cookie's may not."""
+    assert _loaded({1: NOW + 300}) == {1: NOW + 300}
+    assert _loaded({1: NOW + 301}) == {}
+
+
+def test_a_cookie_keeps_the_newest_reads_when_over_the_cap():
+    reads = {story: NOW - 1000 + story for story in range(MAX_ENTRIES + 5)}
+    kept = _loaded(reads)
+    assert len(kept) == MAX_ENTRIES
+    assert min(kept) == 5 and max(kept) == MAX_ENTRIES + 4
+
+
+def test_a_read_is_stamped_with_the_time_it_happened():
+    meter = Meter()
+    assert meter_check(meter, 7, now=NOW + 0.9, policy=POLICY) == (True, True)
+    assert meter.reads == {7: NOW}
+
+
+def test_the_reader_under_the_allowance_is_counted_at_the_last_free_story():
+    meter = Meter(reads={1: NOW, 2: NOW})
+    assert meter_check(meter, 3, now=NOW, policy=POLICY) == (True, True)
+    assert meter_check(meter, 4, now=NOW, policy=POLICY) == (False, False)
+    assert set(meter.reads) == {1, 2, 3}
+
+
+def test_deciding_without_a_clock_uses_the_real_time():
+    allowed, cookie = meter_decide(None, 5, policy=POLICY)
+    assert allowed
+    [(story, read_at)] = meter_load(cookie, now=time.time(), policy=POLICY).reads.items()
+    assert story == 5 and abs(read_at - time.time()) < 60
+
+
+def test_an_empty_but_signed_meter_loads_empty_and_counts_afresh():
+    cookie = meter_dump(Meter())
+    assert meter_load(cookie, now=NOW, policy=POLICY).reads == {}
+    assert meter_decide(cookie, 9, policy=POLICY, now=NOW)[0] is True
+
+
+def test_a_cookie_longer_than_any_real_meter_is_not_even_parsed():
+    real = meter_dump(Meter(reads={story: NOW for story in range(MAX_ENTRIES)}))
+    assert len(real) < 4000
+    assert meter_load(real, now=NOW, policy=POLICY).reads
+    padded = real.replace("1.", "1." + "0:0-" * 1000, 1)
+    assert meter_load(padded, now=NOW, policy=POLICY).reads == {}
+
+
+def test_cookie_attributes(settings):
+    settings.SESSION_COOKIE_SECURE = True
+    assert meter_cookie_kwargs(MeterPolicy(allowance=3, period_days=2)) == {
+        "max_age": 2 * 86400,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": True,
+        "path": "/",
+    }
+
+
+@pytest.mark.django_db
+def test_the_policy_is_the_editors_and_is_cached_for_thirty_seconds(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(meter_module.time, "monotonic", lambda: clock[0])
+    meter_policy_clear()
+    SiteSettings.objects.update_or_create(defaults={"meter_allowance": 4, "meter_period_days": 9})
+    meter_policy_clear()
+    assert meter_policy() == MeterPolicy(allowance=4, period_days=9)
+    SiteSettings.objects.update(meter_allowance=6)  # another process's save: no signal here
+    site_settings_forget()
+    clock[0] += meter_module.POLICY_TTL - 1
+    assert meter_policy().allowance == 4
+    clock[0] += 2
+    assert meter_policy().allowance == 6
+    meter_policy_clear()

@@ -1,0 +1,106 @@
+"""Mutation testing of one module at a time, with only the tests that cover it.
+
+    .venv/bin/pip install -e '.[mutation]'
+    .venv/bin/python -m tests.mutation tokens        # or meter, pagecache, mail, wall
+    .venv/bin/python -m tests.mutation tokens --results   # list the surviving mutants again
+
+mutmut (a well-kept mutation tester) changes the module one small edit at a
+time (``<`` to ``<=``, ``and`` to ``or``, a constant, a returned value) and runs
+the tests that cover the changed function; a change no test notices is a
+*surviving mutant*, a bug the tests would let through. mutmut reads one
+configuration per folder, so each scope runs in ``.mutation/<scope>/``
+(symbolic links to the code and the tests, and this project's pyproject.toml
+with that scope's ``[tool.mutmut]`` section), which also keeps its results
+for the next run: only changed functions are tested again.
+
+It is slow (minutes to an hour per scope on two shared cores) and is a
+workflow command, not part of CI. Timed tests are left out: mutmut's tracing
+makes them slow, not wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# scope: (modules mutated, tests that cover them)
+SCOPES: dict[str, tuple[list[str], list[str]]] = {
+    "meter": (
+        ["masthead/metering/meter.py"],
+        ["tests/metering/test_meter.py", "tests/metering/test_meter_edges.py",
+         "tests/pagecache/test_pagecache_meter.py",
+         "tests/pagecache/test_per_reader_answers.py", "tests/metering/test_access.py"],
+    ),
+    "pagecache": (["masthead/pagecache/*.py"], ["tests/pagecache"]),
+    "tokens": (
+        ["masthead/accounts/tokens.py"],
+        ["tests/accounts/test_tokens.py", "tests/accounts/test_token_edges.py",
+         "tests/accounts/test_signin_link.py"],
+    ),
+    "mail": (
+        ["masthead/mail/services.py"],
+        ["tests/mail", "tests/runtime/test_heartbeat.py", "tests/core/test_db.py"],
+    ),
+    "wall": (["masthead/metering/services.py"], ["tests/metering", "tests/core/test_db.py"]),
+}  # fmt: skip
+
+EXCLUDED = ["-m", "not slow and not browser", "--deselect",
+            "tests/metering/test_meter.py::test_meter_is_fast"]  # fmt: skip
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def scope_folder(scope: str) -> Path:
+    """``.mutation/<scope>/``: links to the code and tests, and the configuration."""
+    modules, tests = SCOPES[scope]
+    folder = ROOT / ".mutation" / scope
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("masthead", "tests"):
+        link = folder / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    project = (ROOT / "pyproject.toml").read_text()
+    (folder / "pyproject.toml").write_text(
+        project
+        + "\n[tool.mutmut]\n"
+        + 'source_paths = ["masthead/"]\n'
+        + f"only_mutate = {_toml_list(modules)}\n"
+        + f"pytest_add_cli_args_test_selection = {_toml_list(tests + EXCLUDED)}\n"
+        # Tables from the models rather than the migrations: a mutant's tests
+        # then start in a second or two (tests/conftest.py restores the seed rows).
+        + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "--no-migrations"]\n'
+        + "timeout_constant = 20.0\n"
+    )
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
+    parser.add_argument("scope", choices=sorted(SCOPES), help="which module(s) to mutate")
+    parser.add_argument(
+        "--max-children", type=int, default=2, help="mutants tested at once (default: 2)"
+    )
+    parser.add_argument(
+        "--results", action="store_true", help="only list the surviving mutants of the last run"
+    )
+    args = parser.parse_args(argv)
+    folder = scope_folder(args.scope)
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    if not args.results:
+        run = [mutmut, "run", "--max-children", str(args.max_children)]
+        code = subprocess.call(run, cwd=folder, env=env)
+        if code:
+            return code
+    return subprocess.call([mutmut, "results"], cwd=folder, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
