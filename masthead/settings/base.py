@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "masthead.mail",
     "masthead.metering",
     "masthead.newsletters",
+    "masthead.comments",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -196,6 +197,9 @@ LOGIN_URL = "/accounts/login/"
 # Load tests raise them through the environment.
 RATELIMIT_WALL_IP = env.rate("RATELIMIT_WALL_IP", "30/10m")
 RATELIMIT_WALL_EMAIL = env.rate("RATELIMIT_WALL_EMAIL", "5/h")
+# Comments posted and reported, per signed-in account and per connection.
+RATELIMIT_COMMENT_ACCOUNT = env.rate("RATELIMIT_COMMENT_ACCOUNT", "10/10m")
+RATELIMIT_COMMENT_IP = env.rate("RATELIMIT_COMMENT_IP", "30/10m")
 
 # Reader accounts (django-allauth): email only, no usernames. Verification is
 # "mandatory" because only then does sign-up answer the same for a taken address
