@@ -2,8 +2,8 @@
 
 Everything a reader typed is escaped first; the only tags in the result are
 the ``<p>``, ``<br>`` and ``<a>`` this module writes, and a link is made only
-from an ``http(s)://`` or ``www.`` address matched in the escaped text, so its
-``href`` can hold no quote, angle bracket or ``javascript:``. The output is
+from an ``http(s)://`` or ``www.`` address that stops at any quote, angle
+bracket or space, so its ``href`` can hold none of them, nor ``javascript:``. The output is
 then passed through nh3 with an allow-list of exactly those tags, as a second
 lock on the door should this code ever change.
 """
@@ -32,18 +32,28 @@ def body_clean(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
-def _link(match: re.Match) -> str:
-    shown = match.group(1)
-    # The text is already escaped: "&amp;" in it is "&" in the address.
-    href = shown if shown.lower().startswith("http") else f"https://{shown}"
-    return f'<a href="{href}" rel="nofollow ugc noopener" target="_blank">{shown}</a>'
+def _linked(paragraph: str) -> str:
+    """The paragraph escaped, with each address (found in the raw text, so it
+    stops at any quote or angle bracket) escaped again as a link."""
+    parts, position = [], 0
+    for match in _URL.finditer(paragraph):
+        address = match.group(1)
+        href = address if address.lower().startswith("http") else f"https://{address}"
+        parts.append(escape(paragraph[position : match.start()]))
+        parts.append(
+            f'<a href="{escape(href)}" rel="nofollow ugc noopener" target="_blank">'
+            f"{escape(address)}</a>"
+        )
+        position = match.end()
+    parts.append(escape(paragraph[position:]))
+    return "".join(parts)
 
 
 def body_html(text: str) -> SafeString:
     """Paragraphs of escaped text with single line breaks kept and addresses linked."""
     paragraphs = [p for p in _PARAGRAPHS.split(text) if p.strip()]
     html = "".join(
-        "<p>" + _URL.sub(_link, escape(p.strip())).replace("\n", "<br>") + "</p>"
+        "<p>" + _linked(p.strip()).replace("\n", "<br>") + "</p>"
         for p in paragraphs
     )
     cleaned = nh3.clean(

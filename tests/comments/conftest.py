@@ -20,6 +20,13 @@ def _fresh_counts(db):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _generous_limits(settings):
+    """Every test posts from 127.0.0.1; the rate-limit tests set their own limits."""
+    settings.RATELIMIT_COMMENT_ACCOUNT = "100000/h"
+    settings.RATELIMIT_COMMENT_IP = "100000/h"
+
+
 @pytest.fixture
 def story(section):
     return publish_story(section, title="Harbour reopens after the storm", slug="harbour")
