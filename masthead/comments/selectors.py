@@ -59,7 +59,8 @@ class ThreadView:
 
 def thread_view(*, page_id: int, user, sort: str = DEFAULT_SORT, page_number=1) -> ThreadView | None:
     """The thread on ``page_id`` as ``user`` (maybe anonymous) sees it; None if there is none."""
-    status = thread_status(page_id=page_id)
+    site = CommentSettings.load()
+    status = thread_status(page_id=page_id, site=site)
     if status is None:
         return None
     sort = sort if sort in SORTS else DEFAULT_SORT
@@ -92,7 +93,7 @@ def thread_view(*, page_id: int, user, sort: str = DEFAULT_SORT, page_number=1) 
     ).count()
     context = _Seen(commenter=commenter, liked=liked, open=status.is_open, now=timezone.now())
     nodes = _tree(root_list, branch, context)
-    return ThreadView(status, commenter, sort, page, nodes, total, CommentSettings.load())
+    return ThreadView(status, commenter, sort, page, nodes, total, site)
 
 
 @dataclass

@@ -82,7 +82,7 @@ class ThreadStatus:
         return "Comments are closed on this story."
 
 
-def thread_status(*, page_id: int) -> ThreadStatus | None:
+def thread_status(*, page_id: int, site: CommentSettings | None = None) -> ThreadStatus | None:
     """The thread on ``page_id`` and whether it takes comments; None if the page has none."""
     target = thread_target(page_id)
     if target is None:
@@ -97,7 +97,7 @@ def thread_status(*, page_id: int) -> ThreadStatus | None:
     if page_id in closed:
         return ThreadStatus(target, "closed", None)
     closes_at = None
-    days = CommentSettings.load().close_after_days
+    days = (site or CommentSettings.load()).close_after_days
     if days and target.published_at:
         closes_at = target.published_at + timedelta(days=days)
         if closes_at <= timezone.now():
