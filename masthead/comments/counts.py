@@ -12,6 +12,7 @@ stories). Measured in docs/decisions/0013-comments-counts.md.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 ENTRY_TIMEOUT = 600  # seconds; validity comes from invalidation, this frees memory
 VERSION_KEY = "cm:version"
+logger = logging.getLogger(__name__)
 
 
 def _cache():
@@ -48,8 +50,8 @@ def thread_forget(page_id: int) -> None:
     def forget() -> None:
         try:
             _cache().delete(_key(_version(), page_id))
-        except Exception:  # noqa: BLE001 - entries also expire; never fail the write
-            pass
+        except Exception:  # entries also expire; a cache outage never fails the write
+            logger.warning("comments: could not drop a count entry", exc_info=True)
 
     transaction.on_commit(forget)
 
@@ -60,8 +62,8 @@ def threads_forget_all() -> None:
     def forget() -> None:
         try:
             _cache().set(VERSION_KEY, secrets.token_hex(6), timeout=None)
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception:
+            logger.warning("comments: could not drop the count entries", exc_info=True)
 
     transaction.on_commit(forget)
 
@@ -76,9 +78,8 @@ def _state(entry: dict, now: datetime) -> str:
 def thread_summaries(page_ids: list[int]) -> dict[int, dict]:
     """``{page_id: {"count": n, "state": "open" | "closed" | "off"}}`` for threads
     that exist (unknown pages are left out)."""
-    from .services import thread_status
-
     from .models import Comment
+    from .services import thread_status
 
     cache = _cache()
     version = _version()

@@ -136,6 +136,9 @@ class CommentLike(models.Model):
         ]
         indexes = [models.Index(fields=["user", "comment"], name="comments_likes_by_user")]
 
+    def __str__(self) -> str:
+        return f"Like of comment {self.comment_id}"
+
 
 class CommentReport(models.Model):
     class Reason(models.TextChoices):

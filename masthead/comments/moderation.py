@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from . import counts
-from .models import Comment, CommentReport, Commenter
+from .models import Comment, Commenter, CommentReport
 from .services import reply_notify
 
 QUEUES = {

@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import EDIT_WINDOW_SECONDS, Comment, CommentLike, Commenter, CommentSettings
+from .models import EDIT_WINDOW_SECONDS, Comment, Commenter, CommentLike, CommentSettings
 from .services import ThreadStatus, commenter_of, thread_status
 
 ROOTS_PER_PAGE = 20
@@ -57,7 +57,9 @@ class ThreadView:
     settings: CommentSettings
 
 
-def thread_view(*, page_id: int, user, sort: str = DEFAULT_SORT, page_number=1) -> ThreadView | None:
+def thread_view(
+    *, page_id: int, user, sort: str = DEFAULT_SORT, page_number=1
+) -> ThreadView | None:
     """The thread on ``page_id`` as ``user`` (maybe anonymous) sees it; None if there is none."""
     site = CommentSettings.load()
     status = thread_status(page_id=page_id, site=site)

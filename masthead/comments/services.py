@@ -25,9 +25,9 @@ from .models import (
     EDIT_WINDOW_SECONDS,
     MAX_DEPTH,
     Comment,
+    Commenter,
     CommentLike,
     CommentReport,
-    Commenter,
     CommentSettings,
     ThreadClosure,
 )
@@ -189,7 +189,9 @@ def comment_post(
     _open_thread(page_id)
     commenter = commenter_of(user)
     _refuse_banned(commenter)
-    name = " ".join((display_name or "").split())[:60] or (commenter.display_name if commenter else "")
+    name = " ".join((display_name or "").split())[:60] or (
+        commenter.display_name if commenter else ""
+    )
     if not name:
         raise CommentInvalid("Choose the name shown with your comments.", field="display_name")
     site = CommentSettings.load()
@@ -210,7 +212,9 @@ def comment_post(
             .first()
         )
         if earlier is not None:
-            if earlier.page_id == page_id and earlier.reply_to_id == (parent.pk if parent else None):
+            if earlier.page_id == page_id and earlier.reply_to_id == (
+                parent.pk if parent else None
+            ):
                 return earlier
             raise CommentInvalid("You have already posted this comment.", field="body")
     verdict = comment_verdict(
@@ -218,7 +222,9 @@ def comment_post(
     )
     with transaction.atomic():
         if commenter is None:
-            commenter, _ = Commenter.objects.get_or_create(user=user, defaults={"display_name": name})
+            commenter, _ = Commenter.objects.get_or_create(
+                user=user, defaults={"display_name": name}
+            )
         updates = {}
         if commenter.display_name != name:
             updates["display_name"] = name
@@ -299,8 +305,7 @@ def comment_edit(*, user, comment_id: int, text: str) -> Comment:
     comment.refresh_from_db()
     if status == Comment.Status.REJECTED:
         raise CommentInvalid(
-            "Your change was not published: it contains language our community rules do not "
-            "allow.",
+            "Your change was not published: it contains language our community rules do not allow.",
             field="body",
         )
     return comment
@@ -389,9 +394,7 @@ def reply_notify(*, comment: Comment) -> None:
 
     if comment.reply_to_id is None:
         return
-    answered = (
-        Comment.objects.select_related("author__user").filter(pk=comment.reply_to_id).first()
-    )
+    answered = Comment.objects.select_related("author__user").filter(pk=comment.reply_to_id).first()
     if answered is None or answered.author is None or answered.is_deleted:
         return
     recipient = answered.author

@@ -52,10 +52,7 @@ def _linked(paragraph: str) -> str:
 def body_html(text: str) -> SafeString:
     """Paragraphs of escaped text with single line breaks kept and addresses linked."""
     paragraphs = [p for p in _PARAGRAPHS.split(text) if p.strip()]
-    html = "".join(
-        "<p>" + _linked(p.strip()).replace("\n", "<br>") + "</p>"
-        for p in paragraphs
-    )
+    html = "".join("<p>" + _linked(p.strip()).replace("\n", "<br>") + "</p>" for p in paragraphs)
     cleaned = nh3.clean(
         html,
         tags={"p", "br", "a"},

@@ -70,7 +70,8 @@ def _thread_answer(
         "form": form,
         "error": error,
         "notice": notice,
-        "signin_url": "/accounts/login/?" + urlencode({"next": view.status.target.url + "#comments"}),
+        "signin_url": "/accounts/login/?"
+        + urlencode({"next": view.status.target.url + "#comments"}),
     }
     template = "comments/thread.html" if _fragment(request) else "comments/thread_page.html"
     return _private(render(request, template, context, status=status), "thread")
@@ -176,9 +177,7 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
     except CommentError as refused:
         if refused.status == 404:
             raise Http404(refused.message) from None
-        return _post_refused(
-            request, page_id, form, status=refused.status, message=refused.message
-        )
+        return _post_refused(request, page_id, form, status=refused.status, message=refused.message)
     notice = "Your comment is published."
     if comment.status == Comment.Status.PENDING:
         notice = "Thank you. Your comment will appear once a moderator has read it."
@@ -233,7 +232,9 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = EditForm(request.POST)
     form.is_valid()
     try:
-        services.comment_edit(user=request.user, comment_id=comment_id, text=form.cleaned_data.get("body", ""))
+        services.comment_edit(
+            user=request.user, comment_id=comment_id, text=form.cleaned_data.get("body", "")
+        )
     except CommentError as refused:
         context.update(form=form, error=refused.message)
         return _form_answer(request, "comments/edit.html", context, status=refused.status)
@@ -276,7 +277,9 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     if (answer := _needs_signin(request, comment.page_id)) is not None:
         return answer
     if request.method == "GET":
-        return _form_answer(request, "comments/report.html", {"comment": comment, "form": ReportForm()})
+        return _form_answer(
+            request, "comments/report.html", {"comment": comment, "form": ReportForm()}
+        )
     form = ReportForm(request.POST)
     context = {"comment": comment, "form": form}
     if not form.is_valid():
@@ -310,5 +313,6 @@ def replies_off(request: HttpRequest, token: str) -> HttpResponse:
         return _private(render(request, "comments/replies_off.html", {"done": False}))
     done = services.replies_off(token=token)
     status = 200 if done else 400
-    return _private(render(request, "comments/replies_off.html", {"done": done, "bad": not done}, status=status))
-
+    return _private(
+        render(request, "comments/replies_off.html", {"done": done, "bad": not done}, status=status)
+    )

@@ -213,7 +213,10 @@ class BanCommenters(_ModerationAction):
     classes = {"serious"}
 
     def get_execution_context(self):
-        return {**super().get_execution_context(), "reason": self.cleaned_form.cleaned_data["reason"]}
+        return {
+            **super().get_execution_context(),
+            "reason": self.cleaned_form.cleaned_data["reason"],
+        }
 
     @classmethod
     def execute_action(cls, objects, user=None, reason="", **kwargs):

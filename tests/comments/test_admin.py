@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from masthead.comments.models import Comment, Commenter, CommentReport
-from tests.comments.factories import CommentFactory, CommenterFactory
+from tests.comments.factories import CommenterFactory, CommentFactory
 
 LIST = "/admin/snippets/comments/comment/"
 
@@ -21,7 +21,10 @@ def test_queues_list_what_waits(admin_client, story):
     reported = CommentFactory(page_id=story.pk, body="Someone objected", open_reports=1)
     rejected = CommentFactory(page_id=story.pk, body="Gone for good", status="rejected")
     fine = CommentFactory(page_id=story.pk, body="Nothing wrong here")
-    pages = {q: admin_client.get(f"{LIST}?queue={q}").content.decode() for q in ("pending", "reported", "rejected", "all")}
+    pages = {
+        q: admin_client.get(f"{LIST}?queue={q}").content.decode()
+        for q in ("pending", "reported", "rejected", "all")
+    }
     assert pending.body in pages["pending"] and fine.body not in pages["pending"]
     assert reported.body in pages["reported"] and pending.body not in pages["reported"]
     assert rejected.body in pages["rejected"] and fine.body not in pages["rejected"]
@@ -32,10 +35,14 @@ def test_bulk_approve_and_reject(admin_client, story):
     one, two = CommentFactory.create_batch(2, page_id=story.pk, status="pending")
     reported = CommentFactory(page_id=story.pk, open_reports=1)
     CommentReport.objects.create(comment=reported, reporter=CommenterFactory().user, reason="spam")
-    confirm = admin_client.get(f"/admin/bulk/comments/comment/approve/?next={LIST}&id={one.pk}&id={two.pk}")
+    confirm = admin_client.get(
+        f"/admin/bulk/comments/comment/approve/?next={LIST}&id={one.pk}&id={two.pk}"
+    )
     assert "Approve these 2 comments?" in confirm.content.decode()
     assert bulk(admin_client, "comment", "approve", [one.pk, two.pk]).status_code == 302
-    assert set(Comment.objects.filter(pk__in=[one.pk, two.pk]).values_list("status", flat=True)) == {"published"}
+    assert set(
+        Comment.objects.filter(pk__in=[one.pk, two.pk]).values_list("status", flat=True)
+    ) == {"published"}
     one.author.refresh_from_db()
     assert one.author.approved_count == 6
     bulk(admin_client, "comment", "reject", [reported.pk])

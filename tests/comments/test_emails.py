@@ -33,7 +33,10 @@ def test_a_reply_emails_the_reader_who_asked_with_links_from_site_url(
     [message] = smtp_backend.wait_for(1)
     assert message["To"] == reader.email
     # A long encoded subject is folded onto the next line; unfolding leaves a leading space.
-    assert message["Subject"].strip() == "Bo replied to your comment on “Harbour reopens after the storm”"
+    assert (
+        message["Subject"].strip()
+        == "Bo replied to your comment on “Harbour reopens after the storm”"
+    )
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "At pier 4 <b>today</b>" in text

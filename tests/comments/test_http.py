@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from masthead.comments.models import Comment, CommentReport, ThreadClosure
-from tests.comments.factories import CommentFactory, CommenterFactory
+from tests.comments.factories import CommenterFactory, CommentFactory
 
 FRAGMENT = {"X-Comments-Fragment": "1"}
 
@@ -44,9 +44,13 @@ def test_anonymous_post_goes_to_sign_in_and_stores_nothing(client, story):
 
 
 def test_post_and_reply_without_javascript(reader_client, other_reader, story, rules):
-    answer = reader_client.post(post_url(story), {"body": "First!\n\nSecond para", "display_name": "Ada"})
+    answer = reader_client.post(
+        post_url(story), {"body": "First!\n\nSecond para", "display_name": "Ada"}
+    )
     comment = Comment.objects.get()
-    assert answer.status_code == 302 and answer["Location"] == f"/comments/{story.pk}/#c{comment.pk}"
+    assert (
+        answer.status_code == 302 and answer["Location"] == f"/comments/{story.pk}/#c{comment.pk}"
+    )
     page = reader_client.get(answer["Location"]).content.decode()
     assert "<p>First!</p><p>Second para</p>" in page
     assert "Your comment is published." in page
@@ -61,7 +65,9 @@ def test_post_and_reply_without_javascript(reader_client, other_reader, story, r
 
 
 def test_with_javascript_the_answer_is_the_thread_fragment(reader_client, story, rules):
-    answer = reader_client.post(post_url(story), {"body": "Swapped in", "display_name": "Ada"}, headers=FRAGMENT)
+    answer = reader_client.post(
+        post_url(story), {"body": "Swapped in", "display_name": "Ada"}, headers=FRAGMENT
+    )
     html = answer.content.decode()
     assert answer.status_code == 200 and answer["X-Comments-Target"] == "thread"
     assert not html.lstrip().startswith("<!doctype")
@@ -71,7 +77,9 @@ def test_with_javascript_the_answer_is_the_thread_fragment(reader_client, story,
 def test_an_error_keeps_the_text_and_says_what_is_wrong(reader_client, story, rules):
     rules.max_length = 10
     rules.save()
-    answer = reader_client.post(post_url(story), {"body": "Far too long a comment", "display_name": "Ada"})
+    answer = reader_client.post(
+        post_url(story), {"body": "Far too long a comment", "display_name": "Ada"}
+    )
     html = answer.content.decode()
     assert answer.status_code == 400
     assert "Your comment is 22 characters long; the limit is 10. Please shorten it by 12." in html
@@ -80,7 +88,9 @@ def test_an_error_keeps_the_text_and_says_what_is_wrong(reader_client, story, ru
 
 def test_a_reply_error_with_javascript_answers_the_reply_form(reader_client, story, rules):
     parent = CommentFactory(page_id=story.pk)
-    answer = reader_client.post(post_url(story), {"body": "", "parent": parent.pk, "display_name": "Ada"}, headers=FRAGMENT)
+    answer = reader_client.post(
+        post_url(story), {"body": "", "parent": parent.pk, "display_name": "Ada"}, headers=FRAGMENT
+    )
     assert answer.status_code == 400 and answer["X-Comments-Target"] == "form"
     assert "Write your comment first." in answer.content.decode()
 
@@ -147,7 +157,9 @@ def test_report_with_a_reason(reader_client, story, rules):
     missing = reader_client.post(f"/comments/c/{theirs.pk}/report/", {"note": "hm"})
     assert missing.status_code == 400
     assert "Choose why you are reporting this comment." in missing.content.decode()
-    done = reader_client.post(f"/comments/c/{theirs.pk}/report/", {"reason": "abuse", "note": "rude"})
+    done = reader_client.post(
+        f"/comments/c/{theirs.pk}/report/", {"reason": "abuse", "note": "rude"}
+    )
     assert done.status_code == 302
     report = CommentReport.objects.get()
     assert (report.reason, report.note) == ("abuse", "rude")
@@ -220,7 +232,12 @@ def test_posting_is_rate_limited_per_account(reader_client, story, rules):
 
     cache.clear()
     for n in range(2):
-        assert reader_client.post(post_url(story), {"body": f"note {n}", "display_name": "A"}).status_code == 302
+        assert (
+            reader_client.post(
+                post_url(story), {"body": f"note {n}", "display_name": "A"}
+            ).status_code
+            == 302
+        )
     over = reader_client.post(post_url(story), {"body": "note 3", "display_name": "A"})
     assert over.status_code == 429
     assert "You are commenting faster than we allow." in over.content.decode()
@@ -238,7 +255,9 @@ def test_posting_is_rate_limited_per_connection(story, rules):
         user = CommenterFactory().user
         c = Client()
         c.force_login(user)
-        statuses.append(c.post(post_url(story), {"body": f"from one line {n}", "display_name": "A"}).status_code)
+        statuses.append(
+            c.post(post_url(story), {"body": f"from one line {n}", "display_name": "A"}).status_code
+        )
     assert statuses == [302, 302, 429]
 
 

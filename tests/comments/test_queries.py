@@ -26,9 +26,14 @@ def build_thread(story, size: int, authors) -> None:
         for n in range(min(3, size - made)):
             rows.append(
                 Comment(
-                    page_id=story.pk, author=authors[(made + n) % len(authors)],
-                    body=f"Reply {made + n}", parent=root, root=root, reply_to=root,
-                    depth=2, created_at=now,
+                    page_id=story.pk,
+                    author=authors[(made + n) % len(authors)],
+                    body=f"Reply {made + n}",
+                    parent=root,
+                    root=root,
+                    reply_to=root,
+                    depth=2,
+                    created_at=now,
                 )  # fmt: skip
             )
         Comment.objects.bulk_create(rows)
@@ -48,7 +53,9 @@ def test_first_page_queries_do_not_grow_with_the_thread(client, section, reader,
     large = publish_story(section, title="Large", slug="large")
     build_thread(small, 10, authors)
     build_thread(large, 5000, authors)
-    CommentLike.objects.create(comment=Comment.objects.filter(page_id=large.pk).first(), user=reader)
+    CommentLike.objects.create(
+        comment=Comment.objects.filter(page_id=large.pk).first(), user=reader
+    )
     client.force_login(reader)
     client.get(f"/comments/{small.pk}/")  # the session and the site's root paths, once
     small_count = queries_for(client, f"/comments/{small.pk}/")

@@ -9,9 +9,7 @@ from masthead.comments.text import body_clean, body_html
 
 
 def _settings(**fields):
-    base = dict(
-        banned_words="", suspect_words="", premoderate_links=True, premoderate_first=1
-    )
+    base = dict(banned_words="", suspect_words="", premoderate_links=True, premoderate_first=1)
     return SimpleNamespace(**{**base, **fields})
 
 
@@ -26,7 +24,9 @@ def test_a_banned_word_rejects_even_disguised():
     rules = _settings(banned_words="scoundrel\nrotten egg", premoderate_first=0)
     for text in ["You SCOUNDREL.", "you ｓｃｏｕｎｄｒｅｌ", "sc\u200boundrel!", "a Rotten  Egg"]:
         assert comment_verdict(text=text, settings=rules, approved_before=9).status == "rejected"
-    assert comment_verdict(text="scoundrels", settings=rules, approved_before=9).status == "published"
+    assert (
+        comment_verdict(text="scoundrels", settings=rules, approved_before=9).status == "published"
+    )
 
 
 def test_suspect_words_links_and_first_comments_hold_for_a_moderator():

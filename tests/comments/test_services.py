@@ -18,7 +18,9 @@ def post(user, story, text="A fair point about the harbour.", **kw):
     return services.comment_post(user=user, page_id=story.pk, text=text, **kw)
 
 
-def test_replies_nest_three_levels_then_sit_beside_with_replying_to(reader, other_reader, story, rules):
+def test_replies_nest_three_levels_then_sit_beside_with_replying_to(
+    reader, other_reader, story, rules
+):
     top = post(reader, story, "Top level")
     second = post(other_reader, story, "Second level", parent_id=top.pk)
     third = post(reader, story, "Third level", parent_id=second.pk)
@@ -82,9 +84,9 @@ def test_a_closed_story_an_off_section_and_an_old_story_refuse(reader, story, se
     ThreadClosure.objects.all().delete()
     rules.close_after_days = 3
     rules.save()
-    with time_machine.travel(timezone.now() + timedelta(days=3)):
-        with pytest.raises(CommentForbidden, match="closed on this story"):
-            post(reader, story)
+    later = time_machine.travel(timezone.now() + timedelta(days=3))
+    with later, pytest.raises(CommentForbidden, match="closed on this story"):
+        post(reader, story)
 
 
 def test_no_thread_on_a_section_or_an_unknown_page(reader, section, rules):
@@ -99,9 +101,9 @@ def test_edit_within_fifteen_minutes_only(reader, story, rules):
     with time_machine.travel(timezone.now() + timedelta(minutes=14)):
         edited = services.comment_edit(user=reader, comment_id=comment.pk, text="First")
     assert edited.body == "First" and edited.edited_at is not None
-    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
-        with pytest.raises(CommentForbidden, match="15 minutes"):
-            services.comment_edit(user=reader, comment_id=comment.pk, text="Firstly")
+    later = time_machine.travel(timezone.now() + timedelta(minutes=16))
+    with later, pytest.raises(CommentForbidden, match="15 minutes"):
+        services.comment_edit(user=reader, comment_id=comment.pk, text="Firstly")
     assert Comment.objects.get().body == "First"
 
 
@@ -137,7 +139,9 @@ def test_likes_count_once_and_not_for_oneself(reader, other_reader, story, rules
     assert liked.like_count == 1
     with pytest.raises(CommentForbidden):
         services.comment_like(user=reader, comment_id=comment.pk)
-    assert services.comment_like(user=other_reader, comment_id=comment.pk, like=False).like_count == 0
+    assert (
+        services.comment_like(user=other_reader, comment_id=comment.pk, like=False).like_count == 0
+    )
 
 
 def test_reports_count_once_per_reader(reader, other_reader, story, rules):

@@ -2,7 +2,9 @@ from masthead.comments.models import Comment
 
 
 def test_post_and_see(reader_client, story, rules):
-    r = reader_client.post(f"/comments/{story.pk}/post/", {"body": "Hello <b>there</b>", "display_name": "Ada"})
+    r = reader_client.post(
+        f"/comments/{story.pk}/post/", {"body": "Hello <b>there</b>", "display_name": "Ada"}
+    )
     assert r.status_code == 302, r.content[:2000]
     page = reader_client.get(r["Location"])
     assert page.status_code == 200
