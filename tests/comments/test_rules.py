@@ -70,3 +70,17 @@ def test_body_html_never_links_other_schemes_and_escapes_markup():
     assert html == (
         '<p>javascript:alert(1) &lt;a href="x"&gt;y&lt;/a&gt; data:text/html,&lt;script&gt;</p>'
     )
+
+
+def test_comment_times_read_as_djangos_date_filter_would_write_them():
+    from datetime import UTC, datetime
+
+    from django.utils import dateformat, timezone
+
+    from masthead.comments.selectors import _when
+
+    for hour, minute in [(0, 5), (9, 30), (12, 0), (13, 7), (23, 59)]:
+        moment = datetime(2026, 3, 8, hour, minute, 12, 345678, tzinfo=UTC)
+        label, iso = _when(moment)
+        assert label == dateformat.format(timezone.localtime(moment), "M j, Y, g:i a")
+        assert iso == f"2026-03-08T{hour:02}:{minute:02}:12Z"
