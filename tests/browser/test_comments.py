@@ -65,7 +65,7 @@ def test_post_reply_edit_and_report(
     mine = Comment.objects.get(author__user=reader)
     text = page.locator(f"#c{mine.pk} .comment__text").inner_text()
     assert text == HOSTILE
-    assert page.locator("[data-comments-count]").inner_text() == " (2)"
+    page.wait_for_selector("[data-comments-count]:has-text('(2)')")  # fetched again after posting
 
     page.click(f"#c{theirs.pk} a:has-text('Reply')")
     page.fill(f"#reply-{theirs.pk}-body", "Moved to 7:25 from Monday.")
