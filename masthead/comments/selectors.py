@@ -98,14 +98,21 @@ def thread_view(
     total = Comment.objects.filter(
         page_id=page_id, status=Comment.Status.PUBLISHED, deleted_at__isnull=True
     ).count()
-    context = _Seen(commenter=commenter, liked=liked, open=status.is_open, now=timezone.now())
+    context = _Seen(
+        commenter=commenter,
+        signed_in=bool(user is not None and user.is_authenticated),
+        liked=liked,
+        open=status.is_open,
+        now=timezone.now(),
+    )
     nodes = _tree(root_list, branch, context)
     return ThreadView(status, commenter, sort, page, nodes, total, site)
 
 
 @dataclass
 class _Seen:
-    commenter: Commenter | None
+    commenter: Commenter | None  # None for a reader who has not commented yet
+    signed_in: bool
     liked: set[int]
     open: bool
     now: object
@@ -126,7 +133,8 @@ def _node(comment: Comment, seen: _Seen) -> Node:
         and (seen.now - comment.created_at).total_seconds() <= EDIT_WINDOW_SECONDS
         and not seen.commenter.is_banned
     )
-    node.can_act = seen.commenter is not None and not mine and live and seen.open
+    banned = seen.commenter is not None and seen.commenter.is_banned
+    node.can_act = seen.signed_in and not banned and not mine and live and seen.open
     if comment.reply_to_id and comment.reply_to_id != comment.parent_id and comment.reply_to:
         answered = comment.reply_to.author
         node.replying_to = answered.display_name if answered else "Former reader"

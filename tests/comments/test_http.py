@@ -282,3 +282,24 @@ def test_the_thread_page_links_each_comment_and_has_valid_times(client, story):
     html = client.get(thread_url(story)).content.decode()
     assert f'id="c{comment.pk}"' in html
     assert re.search(r'datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"', html)
+
+
+def test_a_reader_who_never_commented_can_reply_like_and_report(client, new_user, story):
+    theirs = CommentFactory(page_id=story.pk)
+    client.force_login(new_user)
+    html = client.get(thread_url(story)).content.decode()
+    assert f'href="/comments/c/{theirs.pk}/reply/"' in html
+    assert f'href="/comments/c/{theirs.pk}/report/"' in html
+    assert f'action="/comments/c/{theirs.pk}/like/"' in html
+
+
+def test_anonymous_and_banned_readers_get_no_action_buttons(client, reader, story):
+    from masthead.comments.moderation import commenters_ban
+
+    theirs = CommentFactory(page_id=story.pk)
+    assert f"/comments/c/{theirs.pk}/reply/" not in client.get(thread_url(story)).content.decode()
+    commenters_ban(commenter_ids=[reader.commenter.pk], moderator=None)
+    client.force_login(reader)
+    html = client.get(thread_url(story)).content.decode()
+    assert f"/comments/c/{theirs.pk}/reply/" not in html
+    assert "Your account can no longer post comments." in html
