@@ -68,6 +68,9 @@ def test_first_page_queries_do_not_grow_with_the_thread(client, section, reader,
 
 
 def test_anonymous_first_page_query_count(client, section, rules, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()  # no page-cache generation: the site settings are read, not reused
     authors = CommenterFactory.create_batch(3)
     story = publish_story(section, title="Busy", slug="busy")
     build_thread(story, 200, authors)
