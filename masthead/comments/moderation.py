@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import counts
 from .models import Comment, Commenter, CommentReport
-from .services import reply_notify
+from .notifications import reply_notify
 
 QUEUES = {
     "pending": "Pending",

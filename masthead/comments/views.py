@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masthead.core.ratelimit import client_ip
 
-from . import services
+from . import notifications, services
 from .counts import thread_summaries
 from .forms import CommentForm, EditForm, ReportForm
 from .limits import comment_limit_message
@@ -311,7 +311,7 @@ def replies_off(request: HttpRequest, token: str) -> HttpResponse:
     so mail scanners that follow links do not unsubscribe anyone)."""
     if request.method == "GET":
         return _private(render(request, "comments/replies_off.html", {"done": False}))
-    done = services.replies_off(token=token)
+    done = notifications.replies_off(token=token)
     status = 200 if done else 400
     return _private(
         render(request, "comments/replies_off.html", {"done": done, "bad": not done}, status=status)

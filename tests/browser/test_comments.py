@@ -12,7 +12,7 @@ import pytest
 from masthead.comments.models import Comment, CommentReport
 from tests.accounts.factories import PASSWORD
 from tests.browser.support import VIEWPORTS, new_page
-from tests.comments.factories import CommentFactory, CommenterFactory
+from tests.comments.factories import CommenterFactory, CommentFactory
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script> javascript:alert(3)'
 

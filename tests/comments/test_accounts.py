@@ -13,9 +13,7 @@ def test_export_lists_the_readers_comments(reader, story):
     assert [c["text"] for c in exported["comments"]] == ["Mine to take away"]
 
 
-def test_deleting_an_account_erases_its_comments_but_keeps_the_threads_shape(
-    client, reader, story
-):
+def test_deleting_an_account_erases_its_comments_but_keeps_the_threads_shape(client, reader, story):
     top = CommentFactory(page_id=story.pk, author=reader.commenter, body="Soon gone")
     reply_to(top, body="An answer that stays")
     account_delete(user=reader)

@@ -6,7 +6,7 @@ import re
 
 from django.test import Client, override_settings
 
-from masthead.comments import moderation, services
+from masthead.comments import moderation, notifications, services
 from masthead.comments.models import Commenter
 from masthead.mail.models import Delivery
 from tests.tasks import run_pending_tasks
@@ -72,7 +72,7 @@ def test_a_held_reply_emails_once_when_approved(reader, new_user, story, rules):
 
 def test_the_stop_link_turns_reply_emails_off_on_post_only(client, reader):
     _opt_in(reader)
-    url = services.replies_off_url(reader).removeprefix("http://testserver")
+    url = notifications.replies_off_url(reader).removeprefix("http://testserver")
     assert "Stop reply emails" in client.get(url).content.decode()
     assert Commenter.objects.get(user=reader).notify_replies  # a GET changes nothing
     done = client.post(url)
