@@ -28,7 +28,7 @@ from masthead.content.models import HomePage, SectionPage, StandardPage, StoryAu
 from masthead.content.snippets import Author, Series, Video, VideoTag
 from masthead.core.models import SiteSettings
 
-from . import images, newsroom, pages
+from . import comments, images, newsroom, pages
 from .schema import Figure, Story
 from .stories import SCHEDULED, STORIES
 
@@ -106,6 +106,9 @@ def _build(drawn: images.Drawings, now: datetime) -> None:
     for story in _oldest_first(STORIES):  # links point back in time
         story_ids[story.slug] = _story(story, context, drawn, story_ids, now).pk
     _schedule(SCHEDULED, context, drawn, story_ids, now)
+    comments.load_comments(
+        story_ids, {s.slug: now - timedelta(hours=s.hours_ago) for s in STORIES}, now
+    )
     _site_pages(home)
 
 

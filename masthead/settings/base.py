@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "masthead.metering",
     "masthead.newsletters",
     "masthead.runtime",
+    "masthead.comments",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -211,6 +212,9 @@ for _old, _new in (
     ("RATE_LIMIT_RESET_PASSWORD", "RATELIMIT_RESET_PASSWORD"),
 ):
     env.renamed(_old, _new)
+# Comments posted and reported, per signed-in account and per connection.
+RATELIMIT_COMMENT_ACCOUNT = env.rate("RATELIMIT_COMMENT_ACCOUNT", "10/10m")
+RATELIMIT_COMMENT_IP = env.rate("RATELIMIT_COMMENT_IP", "30/10m")
 
 # Reader accounts (django-allauth): email only, no usernames. Verification is
 # "mandatory" because only then does sign-up answer the same for a taken address
