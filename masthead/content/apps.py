@@ -7,4 +7,6 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import discovery, signals  # noqa: F401
+
+        discovery.connect()

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "masthead.mail",
     "masthead.metering",
     "masthead.newsletters",
+    "masthead.analytics",
+    "masthead.recommendations",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -240,6 +242,14 @@ SIGNIN_LINK_RATE_LIMITS = {
     "ip": env.rate("RATE_LIMIT_SIGNIN_LINK_IP", "20/3600"),
     "address": env.rate("RATE_LIMIT_SIGNIN_LINK_ADDRESS", "5/3600"),
 }
+
+# Discovery (masthead/analytics, masthead/recommendations; docs/decisions/0012-discovery-most-read.md)
+MOST_READ_WINDOW_HOURS = env.integer("MOST_READ_WINDOW_HOURS", 24, minimum=1)
+MOST_READ_CACHE_SECONDS = env.integer("MOST_READ_CACHE_SECONDS", 30, minimum=1)
+ANALYTICS_DEDUP_SECONDS = env.integer("ANALYTICS_DEDUP_SECONDS", 1800, minimum=0)
+ANALYTICS_HISTORY_DAYS = env.integer("ANALYTICS_HISTORY_DAYS", 180, minimum=1)
+ANALYTICS_FLUSH_SECONDS = 1.0
+ANALYTICS_FLUSH_THREAD = True
 
 WAGTAIL_SITE_NAME = "Masthead"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
