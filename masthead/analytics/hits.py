@@ -17,6 +17,7 @@ from .ingest import view_record
 from .models import STORY, VIDEO
 from .readers import reader_key, request_reader_key
 
+
 def pagecache_hit(environ: dict, story_id: int, cookies: dict) -> None:
     """Count an anonymous reader's view of a story served from the page cache."""
     if environ["REQUEST_METHOD"] != "GET":

@@ -46,7 +46,9 @@ def most_read_fragment(request: HttpRequest) -> HttpResponse:
         )
         cache.set(key, html, getattr(settings, "MOST_READ_CACHE_SECONDS", 30))
     response = HttpResponse(html)
-    response["Cache-Control"] = f"public, max-age={getattr(settings, 'MOST_READ_CACHE_SECONDS', 30)}"
+    response["Cache-Control"] = (
+        f"public, max-age={getattr(settings, 'MOST_READ_CACHE_SECONDS', 30)}"
+    )
     return response
 
 

@@ -54,13 +54,37 @@ class ContentCatalogue:
             StoryPage.objects.live()
             .public()
             .select_related("series")
-            .prefetch_related("tags", "story_authors__author")
+            .prefetch_related("story_authors__author")
         )
         if not text:
             stories = stories.defer("body")
         return stories
 
-    def _story_item(self, story, sections: dict, *, text: bool) -> Item:
+    def _tags(self, kind: str, ids: list[int]) -> dict[int, tuple[str, ...]]:
+        from .models import StoryTag
+        from .snippets import VideoTag
+
+        through = VideoTag if kind == VIDEO else StoryTag
+        found: dict[int, list[str]] = {}
+        rows = through.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__name"
+        )
+        for object_id, name in rows:
+            found.setdefault(object_id, []).append(name)
+        return {object_id: tuple(sorted(names)) for object_id, names in found.items()}
+
+    def _story_items(self, stories, *, text: bool) -> list[Item]:
+        stories = list(stories)
+        paths = self._section_paths()
+        tags = self._tags(STORY, [s.pk for s in stories])
+        return [self._story_item(s, paths, tags.get(s.pk, ()), text=text) for s in stories]
+
+    def _video_items(self, videos, *, text: bool) -> list[Item]:
+        videos = list(videos)
+        tags = self._tags(VIDEO, [v.pk for v in videos])
+        return [self._video_item(v, tags.get(v.pk, ()), text=text) for v in videos]
+
+    def _story_item(self, story, sections: dict, tags: tuple, *, text: bool) -> Item:
         from .templatetags.masthead_tags import byline_text
 
         section_id, section_title = sections.get(story.path[: -story.steplen], (None, ""))
@@ -73,7 +97,7 @@ class ContentCatalogue:
             section_title=section_title,
             published=story.first_published_at,
             series_id=story.series_id,
-            tags=tuple(tag.name for tag in story.tags.all()),
+            tags=tags,
             text=_story_text(story) if text else "",
             byline=byline_text(story),
         )
@@ -84,7 +108,7 @@ class ContentCatalogue:
         rows = SectionPage.objects.live().values_list("path", "pk", "title")
         return {path: (pk, title) for path, pk, title in rows}
 
-    def _video_item(self, video, *, text: bool) -> Item:
+    def _video_item(self, video, tags: tuple, *, text: bool) -> Item:
         image = ""
         if video.poster_id:
             image = video.poster.get_rendition("fill-320x180").url
@@ -96,7 +120,7 @@ class ContentCatalogue:
             section_id=video.section_id,
             section_title=video.section.title if video.section_id else "",
             published=video.published_at,
-            tags=tuple(tag.name for tag in video.tags.all()),
+            tags=tags,
             text=f"{video.caption}" if text else "",
             image_url=image,
             extra={"duration": video.duration_display},
@@ -105,22 +129,21 @@ class ContentCatalogue:
     def _videos(self):
         from .snippets import Video
 
-        return Video.objects.select_related("poster", "section").prefetch_related("tags")
+        return Video.objects.select_related("poster", "section")
 
     def items(self, kind, ids, *, text=False):
         ids = list(ids)
         if not ids:
             return {}
         if kind == VIDEO:
-            videos = self._videos().filter(pk__in=ids)
-            return {v.pk: self._video_item(v, text=text) for v in videos}
-        paths = self._section_paths()
-        stories = self._stories(text=text).filter(pk__in=ids)
-        return {s.pk: self._story_item(s, paths, text=text) for s in stories}
+            found = self._video_items(self._videos().filter(pk__in=ids), text=text)
+        else:
+            found = self._story_items(self._stories(text=text).filter(pk__in=ids), text=text)
+        return {item.id: item for item in found}
 
     def recent(self, kind, *, section_id=None, limit=5):
         if kind == VIDEO:
-            return [self._video_item(v, text=False) for v in self._videos()[:limit]]
+            return self._video_items(self._videos()[:limit], text=False)
         from .models import SectionPage
 
         stories = self._stories(text=False).order_by("-first_published_at", "-pk")
@@ -129,14 +152,12 @@ class ContentCatalogue:
             if section is None:
                 return []
             stories = stories.child_of(section)
-        paths = self._section_paths()
-        return [self._story_item(s, paths, text=False) for s in stories[:limit]]
+        return self._story_items(stories[:limit], text=False)
 
     def every(self, kind, *, text=True):
         if kind == VIDEO:
-            return [self._video_item(v, text=text) for v in self._videos()]
-        paths = self._section_paths()
-        return [self._story_item(s, paths, text=text) for s in self._stories(text=text)]
+            return self._video_items(self._videos(), text=text)
+        return self._story_items(self._stories(text=text), text=text)
 
     def sections(self):
         from .models import SectionPage

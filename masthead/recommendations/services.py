@@ -84,9 +84,7 @@ def _related_store(story_id: int, ranked: list[tuple[Item, float]]) -> bool:
 
 def related_stories(*, story_id: int) -> list[Item]:
     """The stored "More on this" list of a story, live stories only."""
-    ids = list(
-        RelatedStory.objects.filter(story_id=story_id).values_list("related_id", flat=True)
-    )
+    ids = list(RelatedStory.objects.filter(story_id=story_id).values_list("related_id", flat=True))
     items = catalogue().items(STORY, ids)
     return [items[i] for i in ids if i in items]
 

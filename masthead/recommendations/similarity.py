@@ -71,7 +71,9 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def related_rank(index: Index, story: Item, *, kind: str, limit: int = 3) -> list[tuple[Item, float]]:
+def related_rank(
+    index: Index, story: Item, *, kind: str, limit: int = 3
+) -> list[tuple[Item, float]]:
     """Items of ``kind`` most like ``story``: text, then shared tags, series and section."""
     row = index.position.get((story.kind, story.id))
     if row is None:
