@@ -15,15 +15,15 @@ from masthead.metering.meter import METER_COOKIE
 
 from .ingest import view_record
 from .models import STORY, VIDEO
-from .readers import reader_key, request_reader_key
+from .readers import is_bot, reader_key, request_reader_key
 
 
 def pagecache_hit(environ: dict, story_id: int, cookies: dict) -> None:
     """Count an anonymous reader's view of a story served from the page cache."""
-    if environ["REQUEST_METHOD"] != "GET":
+    user_agent = environ.get("HTTP_USER_AGENT", "")
+    if environ["REQUEST_METHOD"] != "GET" or is_bot(user_agent):
         return
     now = time.time()
-    user_agent = environ.get("HTTP_USER_AGENT", "")
     reader = reader_key(
         user_id=None, meter_cookie=cookies.get(METER_COOKIE), user_agent=user_agent,
         story_id=story_id, now=now,

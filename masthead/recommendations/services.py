@@ -11,7 +11,7 @@ from django.dispatch import Signal
 
 from masthead.analytics.catalogue import Item, catalogue
 from masthead.analytics.models import STORY, VIDEO
-from masthead.analytics.selectors import popular_ids, reader_history, watched_videos
+from masthead.analytics.selectors import popular_ids, reader_history, top_ids, watched_videos
 
 from . import similarity
 from .models import RelatedStory, VideoPin
@@ -55,12 +55,17 @@ def related_compute(*, story_id: int) -> list[int]:
     if story is None:
         RelatedStory.objects.filter(story_id=story_id).delete()
         return []
-    ranked = similarity.related_rank(index, story, kind=STORY, limit=RELATED_LENGTH)
+    popularity = dict(top_ids(STORY, hours=7 * 24, limit=1000))
+    ranked = similarity.related_rank(
+        index, story, kind=STORY, limit=RELATED_LENGTH, popularity=popularity
+    )
     changed = [story_id]
     with transaction.atomic():
         _related_store(story_id, ranked)
         for neighbour, _ in ranked:
-            again = similarity.related_rank(index, neighbour, kind=STORY, limit=RELATED_LENGTH)
+            again = similarity.related_rank(
+                index, neighbour, kind=STORY, limit=RELATED_LENGTH, popularity=popularity
+            )
             if _related_store(neighbour.id, again):
                 changed.append(neighbour.id)
     transaction.on_commit(lambda: related_changed.send(sender=RelatedStory, story_ids=changed))

@@ -27,6 +27,7 @@ SECTION_WEIGHT = 0.1
 READER_SECTION_WEIGHT = 0.3
 READER_TAG_WEIGHT = 0.3
 POPULARITY_WEIGHT = 0.05
+RELATED_POPULARITY_WEIGHT = 4.0  # a multiplier: see related_rank
 
 
 @dataclass
@@ -72,9 +73,15 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def related_rank(
-    index: Index, story: Item, *, kind: str, limit: int = 3
+    index: Index, story: Item, *, kind: str, limit: int = 3, popularity: dict[int, int] | None = None
 ) -> list[tuple[Item, float]]:
-    """Items of ``kind`` most like ``story``: text, then shared tags, series and section."""
+    """Items of ``kind`` most like ``story``: text, then shared tags, series and section.
+
+    ``popularity`` (reads per item lately), when given, lifts the stories
+    readers actually go on to read among the similar ones.
+    """
+    popularity = popularity or {}
+    top_views = max(popularity.values(), default=0) or 1
     row = index.position.get((story.kind, story.id))
     if row is None:
         return []
@@ -90,6 +97,8 @@ def related_rank(
             score += SERIES_WEIGHT
         if story.section_id and item.section_id == story.section_id:
             score += SECTION_WEIGHT
+        # Multiplied, not added: popularity orders the similar, it never makes a story similar.
+        score *= 1 + RELATED_POPULARITY_WEIGHT * popularity.get(item.id, 0) / top_views
         scored.append((item, score))
     scored.sort(key=lambda pair: (-pair[1], -(pair[0].id)))
     return scored[:limit]
