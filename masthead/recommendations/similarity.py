@@ -73,7 +73,12 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def related_rank(
-    index: Index, story: Item, *, kind: str, limit: int = 3, popularity: dict[int, int] | None = None
+    index: Index,
+    story: Item,
+    *,
+    kind: str,
+    limit: int = 3,
+    popularity: dict[int, int] | None = None,
 ) -> list[tuple[Item, float]]:
     """Items of ``kind`` most like ``story``: text, then shared tags, series and section.
 
