@@ -12,6 +12,8 @@
 - The ingest function alone (``view_record`` then ``views_flush`` into the
   server's sink, deduplication included): views per second, in the notes.
   Goal: >= 10,000 views/s.
+- ``most-read fragment``: what the after-load request for Most Read costs
+  (through Django, its HTML from the shared cache).
 - The offline evaluation of recommendations (``bench/recsys_eval.py``), in
   the notes: hit rate at 3 against popularity and random baselines.
 """
@@ -87,6 +89,7 @@ def prepare(ctx: Context) -> None:
 
 def runs(ctx: Context) -> list[Run]:
     return [
+        Run("most-read fragment", "/most-read/fragment/", concurrency=CONCURRENCY),
         Run(
             "story recorded",
             ctx.story_path,

@@ -52,10 +52,15 @@ def reads_per_day(*, now: datetime | None = None, days: int = DAYS) -> dict:
     }
 
 
+def _short(title: str, length: int = 48) -> str:
+    """A headline short enough for a bar chart's axis."""
+    return title if len(title) <= length else title[: length - 1].rstrip() + "…"
+
+
 def top_stories_week(*, now: datetime | None = None, limit: int = 10) -> dict:
     ranked = top_ids(STORY, hours=7 * 24, limit=limit * 2, now=now)
     items = catalogue().items(STORY, [story_id for story_id, _ in ranked])
-    shown = [(items[i].title, n) for i, n in ranked if i in items][:limit]
+    shown = [(_short(items[i].title), n) for i, n in ranked if i in items][:limit]
     return {
         "type": "bar",
         "indexAxis": "y",

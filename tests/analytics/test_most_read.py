@@ -128,5 +128,15 @@ def test_most_read_never_enters_the_page_cache(app, section):
     call(app, "/most-read/fragment/")
     state = pagecache.store().state()
     call(app, "/most-read/fragment/")
+    call(app, "/your-three/fragment/")
+    call(app, "/your-three/fragment/")
     assert pagecache.store().entry("http://testserver/most-read/fragment/") is None
+    assert pagecache.store().entry("http://testserver/your-three/fragment/") is None
     assert pagecache.store().state() == state  # the generation was not replaced
+
+
+def test_most_read_page_refuses_a_malformed_section(client, section):
+    assert client.get("/most-read/?section=x1").status_code == 400
+    assert client.get("/most-read/?section=424242").status_code == 404
+    page = client.get(f"/most-read/?section={section.pk}")
+    assert "Most Read: World" in page.content.decode()
