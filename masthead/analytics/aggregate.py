@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import STORY, ReaderView, ViewCount
+from .store_db import history_insert
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +92,9 @@ def views_aggregate() -> dict[str, int]:
         rows = []
         for entry in entries:
             reader, kind, object_id, ts = entry.decode().split(" ")
-            rows.append(
-                ReaderView(
-                    reader=reader,
-                    kind=kind,
-                    object_id=int(object_id),
-                    viewed_at=datetime.fromtimestamp(int(ts), tz=UTC),
-                )
-            )
+            rows.append((reader, kind, int(object_id), float(ts)))
         with transaction.atomic():
-            ReaderView.objects.bulk_create(rows, batch_size=2000)
+            history_insert(rows)
         moved += len(rows)
         if len(entries) < LOG_BATCH:
             break

@@ -44,6 +44,9 @@ class Catalogue(Protocol):
     def sections(self) -> dict[int, str]:
         """Section id -> title, in the order the site lists them."""
 
+    def story_sections(self, ids: Iterable[int]) -> dict[int, int | None]:
+        """Story id -> its section's id (cheap: counting needs only this)."""
+
 
 class _Empty:
     """The catalogue before ``content`` registers one (tests of lower apps)."""
@@ -58,6 +61,9 @@ class _Empty:
         return []
 
     def sections(self):
+        return {}
+
+    def story_sections(self, ids):
         return {}
 
 

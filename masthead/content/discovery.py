@@ -159,6 +159,13 @@ class ContentCatalogue:
             return self._video_items(self._videos(), text=text)
         return self._story_items(self._stories(text=text), text=text)
 
+    def story_sections(self, ids):
+        from .models import StoryPage
+
+        paths = {path: pk for path, (pk, _) in self._section_paths().items()}
+        rows = StoryPage.objects.filter(pk__in=list(ids)).values_list("pk", "path")
+        return {pk: paths.get(path[: -StoryPage.steplen]) for pk, path in rows}
+
     def sections(self):
         from .models import SectionPage
 
