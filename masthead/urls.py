@@ -16,6 +16,8 @@ urlpatterns = [
     path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
     path("", include("masthead.metering.urls")),  # /wall/, /welcome/<token>/
     path("comments/", include("masthead.comments.urls")),
+    path("", include("masthead.analytics.urls")),  # /most-read/ (fragment and page)
+    path("", include("masthead.recommendations.urls")),  # /your-three/ (fragment and page)
     path("api/v2/", api_router.urls),  # read-only content API (masthead/content/api.py)
     path("", include(content_urls)),
 ]

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from masthead.analytics.hits import video_view_record
+
 from . import selectors
 from .snippets import Author, Series, Video
 
@@ -48,4 +50,5 @@ def video_list(request: HttpRequest) -> HttpResponse:
 def video_detail(request: HttpRequest, slug: str) -> HttpResponse:
     video = get_object_or_404(Video.objects.select_related("poster", "section"), slug=slug)
     more = Video.objects.exclude(pk=video.pk).select_related("poster")[:4]
+    video_view_record(request, video.pk)  # analytics: a video view
     return render(request, "content/video.html", {"video": video, "more_videos": more})

@@ -28,7 +28,7 @@ from masthead.content.models import HomePage, SectionPage, StandardPage, StoryAu
 from masthead.content.snippets import Author, Series, Video, VideoTag
 from masthead.core.models import SiteSettings
 
-from . import comments, images, newsroom, pages
+from . import comments, images, newsroom, pages, readership
 from .schema import Figure, Story
 from .stories import SCHEDULED, STORIES
 
@@ -110,6 +110,7 @@ def _build(drawn: images.Drawings, now: datetime) -> None:
         story_ids, {s.slug: now - timedelta(hours=s.hours_ago) for s in STORIES}, now
     )
     _site_pages(home)
+    readership.reading_history_load(now=now)  # Most Read, Your Three, dashboard (readership.py)
 
 
 def _home() -> HomePage:

@@ -42,6 +42,8 @@ from django.http.cookie import parse_cookie
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.utils.http import http_date
 
+from masthead.analytics.hits import pagecache_hit as story_view_record
+
 from . import store as pagecache
 from .store import CSRF_PLACEHOLDER, PLAIN, WALLED, WHOLE, Entry, Slot, State
 
@@ -205,6 +207,7 @@ class PageCacheApp:
             return self._miss(environ, start_response, url_key, state)
         extra: list[tuple[str, str]] = []
         if entry.story_id is not None:
+            story_view_record(environ, entry.story_id, cookies)  # ANALYTICS: buffered, no I/O
             variant, cookie = self._meter(entry.story_id, cookies, state)
             if cookie is not None:
                 extra.append(cookie)

@@ -52,6 +52,10 @@ def run_scheduled_jobs() -> None:
         logger.exception("Sweeping stuck email deliveries failed; will retry")
     finally:
         close_old_connections()
+    from masthead.analytics.aggregate import analytics_periodic
+
+    analytics_periodic()  # view counts from Redis into the database (logs its own failures)
+    close_old_connections()
 
 
 class Scheduler(threading.Thread):

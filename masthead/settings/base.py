@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "masthead.newsletters",
     "masthead.runtime",
     "masthead.comments",
+    "masthead.analytics",
+    "masthead.recommendations",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -255,6 +257,14 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/3m/key",
 }
+
+# Discovery (masthead/analytics, masthead/recommendations; docs/decisions/0012-discovery-most-read.md)
+MOST_READ_WINDOW_HOURS = env.integer("MOST_READ_WINDOW_HOURS", 24, minimum=1)
+MOST_READ_CACHE_SECONDS = env.integer("MOST_READ_CACHE_SECONDS", 30, minimum=1)
+ANALYTICS_DEDUP_SECONDS = env.integer("ANALYTICS_DEDUP_SECONDS", 1800, minimum=0)
+ANALYTICS_HISTORY_DAYS = env.integer("ANALYTICS_HISTORY_DAYS", 180, minimum=1)
+ANALYTICS_FLUSH_SECONDS = 1.0
+ANALYTICS_FLUSH_THREAD = True
 
 WAGTAIL_SITE_NAME = "Masthead"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -31,3 +31,4 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+ANALYTICS_FLUSH_THREAD = False  # tests drain recorded views with analytics.ingest.views_flush()
