@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import logging
 import re
 import time
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
-logger = logging.getLogger(__name__)
+from .degraded import degraded
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -73,8 +72,9 @@ def limits_exceeded(*limits: Limit) -> list[bool]:
             counts = _count_in_redis(cache, windows)
         else:
             counts = [_count_in_cache(cache, key, period) for key, _, period in windows]
-    except Exception:  # the counters are down: let readers through rather than fail the form
-        logger.warning("rate-limit counters unavailable; not limiting", exc_info=True)
+    except Exception as exc:  # the counters are down: let readers through, not fail the form
+        degraded("ratelimit", f"rate-limit counters unavailable ({exc.__class__.__name__}); "
+                 "not limiting")  # fmt: skip
         return [False] * len(windows)
     return [
         allowed > 0 and count > allowed

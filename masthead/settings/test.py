@@ -31,3 +31,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests read the generation directly unless they test the in-memory copy
+# (tests/pagecache switch it on, with its poller).
+GENERATION_POLL_SECONDS = 0
