@@ -173,7 +173,7 @@ PAIRED_ROUNDS = 3
 
 
 def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=None) -> list[Row]:
-    url = base_url + run.path
+    url = (run.base_url or base_url) + run.path
     if run.warm:
         wrk.run(url, concurrency=16, duration=warmup, headers=run.headers, script=run.script)
     rows = []
@@ -208,7 +208,7 @@ def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, ea
         for target, results in ((baseline, theirs), (run, ours)):
             results.append(
                 wrk.run(
-                    base_url + target.path,
+                    (target.base_url or base_url) + target.path,
                     concurrency=concurrency,
                     duration=each,
                     headers=target.headers,
@@ -283,7 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Story page: {ctx.story_path} ({len(body):,} bytes)", flush=True)
 
         rows: list[Row] = []
-        measured: dict[str, Run] = {}  # scenario name -> its run, for paired baselines
+        # scenario name -> its run, for paired baselines; the story is paired with
+        # the Python ceiling, so its ratio is taken against rounds next to its own
+        measured: dict[str, Run] = {
+            CEILING: Run(CEILING, "/", base_url=f"http://127.0.0.1:{ports[1]}", warm=False)
+        }
         try:
             for module in modules:
                 if hasattr(module, "prepare"):

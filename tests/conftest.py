@@ -10,6 +10,7 @@ from django.conf import settings
 from wagtail.models import Collection, Locale, Page, Site
 
 from masthead.core.db import reserved_ids_forget
+from masthead.core.generation import watch
 from masthead.core.models import site_settings_forget
 from tests.content.factories import HomePageFactory, SectionPageFactory
 from tests.smtp_server import smtp_backend, smtp_server  # noqa: F401 (shared fixtures)
@@ -59,5 +60,7 @@ def _fresh_site_settings():
     """Each test reads the site settings its own database holds (see core/models.py)."""
     site_settings_forget()
     reserved_ids_forget()
+    watch.forget()
     yield
     site_settings_forget()
+    watch.forget()

@@ -34,6 +34,7 @@ class Run:
     script: str | None = None  # a wrk Lua script (POSTs, rotating cookies, ...)
     baseline: str | None = None  # another scenario to compare with at the same concurrency
     warm: bool = True  # run briefly before measuring (fills caches in every worker)
+    base_url: str | None = None  # another server (the references); default masthead serve
 
 
 @dataclass

@@ -19,6 +19,8 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from masthead.pagecache import marking as pagecache
+
 from . import selectors
 from .blocks import StoryBodyBlock
 from .snippets import Author, Series, Video, VideoTag  # noqa: F401  (register snippets)
@@ -55,8 +57,13 @@ class SectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Paginator.get_page turns "?page=abc" or "?page=999" into a real page, never a 500.
-        context["stories"] = Paginator(selectors.section_stories(self), SECTION_PAGE_SIZE).get_page(
-            request.GET.get("page")
+        context["stories"] = stories = Paginator(
+            selectors.section_stories(self), SECTION_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        # The one query parameter this page reads: its canonical value is stored
+        # (a "?page=999" shown as the last page, or "?page=1", is not: bounded keys).
+        pagecache.mark_cacheable(
+            request, query={"page": str(stories.number)} if stories.number > 1 else {}
         )
         return context
 
@@ -168,12 +175,21 @@ class StoryPage(Page):
         return self.first_published_at or self.latest_revision_created_at
 
     def serve(self, request, *args, **kwargs):
-        # The meter decides whole or walled before rendering (metering/access.py).
+        """The meter decides whole or walled before rendering (metering/access.py);
+        the page cache is told which copy this is, or that it is not for sharing."""
         from masthead.metering.access import story_access
+        from masthead.metering.meter import METER_COOKIE
 
-        request.story_access = story_access(request, self)
+        access = request.story_access = story_access(request, self)
         response = super().serve(request, *args, **kwargs)
-        return request.story_access.apply(response)
+        if access.anonymous:
+            variant = pagecache.WALLED if access.walled else pagecache.WHOLE
+            pagecache.mark_cacheable(
+                request, variant=variant, story_id=self.pk, reader_cookie=METER_COOKIE
+            )
+        else:  # staff, subscribers, signed-in meters, previews
+            pagecache.mark_uncacheable(request)
+        return access.apply(response)
 
     def get_context(self, request, *args, **kwargs):
         from masthead.metering.access import WALL_PREVIEW_BLOCKS

@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
 
 from django.db import models, transaction
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-# The settings row, kept per process while the page-cache generation it was read
-# under is current. Every save starts a new generation once it commits
-# (content/signals.py), in every process; a save in this process forgets it at
+from .generation import generation_bump_on_commit, generation_current
+
+# The settings row, kept per process while the content generation it was read
+# under is current (core/generation.py). Every save starts a new generation once
+# it commits, seen by every process; a save in this process forgets its copy at
 # once and again at its commit. A copy is kept at most KEEP_SECONDS, so what no
 # generation covers (a rolled-back save read in its own transaction, a bump lost
 # to a cache outage, an .update()) heals by itself.
 KEEP_SECONDS = 30.0
 _loaded: dict[str, tuple[str, float, SiteSettings]] = {}
 _clock = time.monotonic
-
-# Where the current generation comes from. ``core`` imports no app: the page
-# cache registers its reader here when it starts (pagecache/apps.py). Until one
-# is registered every load reads the row.
-_generation_source: Callable[[], str | None] | None = None
-
-
-def site_settings_generation_source(source: Callable[[], str | None] | None) -> None:
-    """Register the function that answers the site-wide generation (or None
-    when it has none), under which a copy of the settings stays good."""
-    global _generation_source
-    _generation_source = source
-    site_settings_forget()
 
 
 def site_settings_forget() -> None:
@@ -92,19 +80,35 @@ class SiteSettings(BaseGenericSetting):
         return self.site_name
 
     def save(self, *args, **kwargs) -> None:
+        """The one write path for the settings (the admin's form calls it).
+
+        Everything kept from them (this copy, the meter policy both the page
+        cache and Django use, every stored page) is keyed on the generation,
+        so replacing it after the commit is what makes every process obey a
+        change on its next request.
+        """
         site_settings_forget()
         super().save(*args, **kwargs)
         transaction.on_commit(site_settings_forget)
+        generation_bump_on_commit()
 
     @classmethod
     def _get_or_create(cls) -> SiteSettings:
         """Wagtail's loader, answered from this process's copy while it is current.
 
-        Costs one read of the shared generation instead of a query: the
+        Costs a look at the in-memory generation instead of a query: the
         settings are read on nearly every request. Callers get a copy, so an
         edit to one (the admin's form) never leaks into another request.
         """
-        generation = _generation_source() if _generation_source is not None else None
+        site = copy.copy(cls.shared())
+        site._page_url_cache = {}  # Wagtail's per-instance cache: not shared between copies
+        return site
+
+    @classmethod
+    def shared(cls) -> SiteSettings:
+        """This process's copy itself, for readers that never modify it (the meter
+        policy on every story hit); the same object until the generation moves."""
+        generation = generation_current()
         if generation is None:  # nothing stored yet, or the cache is unreadable
             site_settings_forget()
             return super()._get_or_create()
@@ -112,9 +116,7 @@ class SiteSettings(BaseGenericSetting):
         if loaded is None or loaded[0] != generation or loaded[1] < _clock():
             loaded = (generation, _clock() + KEEP_SECONDS, super()._get_or_create())
             _loaded["site"] = loaded
-        site = copy.copy(loaded[2])
-        site._page_url_cache = {}  # Wagtail's per-instance cache: not shared between copies
-        return site
+        return loaded[2]
 
     @classmethod
     def load_uncached(cls) -> SiteSettings:

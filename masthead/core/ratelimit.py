@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import logging
 import re
 import time
 from collections.abc import Mapping
@@ -30,9 +29,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from .degraded import degraded
 from .errors import RateLimited
-
-logger = logging.getLogger(__name__)
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -109,8 +107,9 @@ def limits_exceeded(*limits: Limit) -> list[bool]:
             counts = _count_in_redis(cache, windows)
         else:
             counts = [_count_in_cache(cache, key, period) for key, _, period in windows]
-    except Exception:  # the counters are down: let readers through rather than fail the form
-        logger.warning("rate-limit counters unavailable; not limiting", exc_info=True)
+    except Exception as exc:  # the counters are down: let readers through, not fail the form
+        degraded("ratelimit", f"rate-limit counters unavailable ({exc.__class__.__name__}); "
+                 "not limiting")  # fmt: skip
         return [False] * len(windows)
     return [
         allowed > 0 and count > allowed

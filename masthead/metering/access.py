@@ -27,6 +27,9 @@ class StoryAccess:
     walled: bool
     cookie: str | None = None  # new meter cookie value for an anonymous reader
     reason: str = ""  # "staff", "subscriber", "metered", "preview" (for logs and tests)
+    # decided for an anonymous reader from the cookie alone: the same answer for
+    # every reader with the same meter, so the page may be shared (page cache)
+    anonymous: bool = False
 
     def apply(self, response: HttpResponse) -> HttpResponse:
         """Set the meter cookie on ``response`` if the meter changed."""
@@ -62,7 +65,7 @@ def story_access(request: HttpRequest, story) -> StoryAccess:
     allowed, cookie = meter_decide(
         request.COOKIES.get(METER_COOKIE), story.pk, policy=meter_policy()
     )
-    return StoryAccess(walled=not allowed, cookie=cookie, reason="metered")
+    return StoryAccess(walled=not allowed, cookie=cookie, reason="metered", anonymous=True)
 
 
 def _signed_in_access(user, story_id: int) -> StoryAccess:

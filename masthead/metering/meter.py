@@ -27,6 +27,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from masthead.core.cookies import set_cookie_value
+
 METER_COOKIE = "mh_meter"
 _VERSION = "1"
 # A meter never needs more entries than the allowance; this bounds the cookie
@@ -133,26 +135,38 @@ def meter_cookie_kwargs(policy: MeterPolicy) -> dict:
 
 
 # --- the policy, from the editor's site settings -----------------------------
+#
+# One source for both paths: the site settings row, through the process's copy
+# that is kept per content generation (``SiteSettings.shared``). A save bumps
+# the generation after its commit, so the page cache's hits and Django's
+# renders obey a new allowance from the next request on, in every process.
 
-# Cached per process so the hot path never queries: a save in this process
-# clears it at once (signals.py); other processes pick it up within the TTL.
-POLICY_TTL = 30.0
-_policy_cache: dict[str, tuple[float, MeterPolicy]] = {}
+_memo: list = [None, None]  # [the settings object the policy was made from, the policy]
 
 
 def meter_policy() -> MeterPolicy:
-    """The anonymous meter policy from ``SiteSettings`` (cached, see POLICY_TTL)."""
-    cached = _policy_cache.get("anonymous")
-    now = time.monotonic()
-    if cached and cached[0] > now:
-        return cached[1]
+    """The anonymous meter policy now in force (no query while the generation holds)."""
     from masthead.core.models import SiteSettings
 
-    site = SiteSettings.load()
-    policy = MeterPolicy(allowance=site.meter_allowance, period_days=site.meter_period_days)
-    _policy_cache["anonymous"] = (now + POLICY_TTL, policy)
-    return policy
+    site = SiteSettings.shared()
+    if _memo[0] is not site:
+        _memo[1] = MeterPolicy(allowance=site.meter_allowance, period_days=site.meter_period_days)
+        _memo[0] = site
+    return _memo[1]
 
 
-def meter_policy_clear() -> None:
-    _policy_cache.clear()
+def meter_hit(cookies: dict[str, str], story_id: int) -> tuple[bool, str | None]:
+    """The page cache's one call into the meter, for an anonymous reader of a cached story.
+
+    Returns (whole story allowed, value of the Set-Cookie header to send or
+    None when the meter did not change). Same policy and arithmetic as the
+    Django path (``access.story_access``).
+    """
+    policy = meter_policy()
+    allowed, value = meter_decide(cookies.get(METER_COOKIE), story_id, policy=policy)
+    if value is None:
+        return allowed, None
+    return allowed, set_cookie_value(
+        METER_COOKIE, value, max_age=policy.period_seconds, secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True, samesite="Lax",
+    )  # fmt: skip

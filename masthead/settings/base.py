@@ -117,6 +117,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.raw("CACHE_KEY_PREFIX", "masthead"),
             "TIMEOUT": 3600,
+            # A Redis that stops answering costs a request at most this long
+            # before it is served without the cache (core/cache.py fails open).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -277,6 +280,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILIMAGES_FORMAT_CONVERSION = {"avif": "avif", "webp": "webp"}
+
+# How often each process re-reads the content generation from the shared cache
+# (core/generation.py): the bound on how long another process's publish takes
+# to show. 0: read it on every request instead (no background thread).
+GENERATION_POLL_SECONDS = 0.05
+# Each web process's own table of stored pages (pagecache/local.py).
+PAGECACHE_LOCAL_ENTRIES = 1000
+PAGECACHE_LOCAL_BYTES = 32 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -32,3 +32,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ANALYTICS_FLUSH_THREAD = False  # tests drain recorded views with analytics.ingest.views_flush()
+# Tests read the generation directly unless they test the in-memory copy
+# (tests/pagecache switch it on, with its poller).
+GENERATION_POLL_SECONDS = 0

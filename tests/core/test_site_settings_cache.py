@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from masthead.core import generation as generations
 from masthead.core.models import SiteSettings
-from masthead.pagecache import store as pagecache
 
 
 @pytest.fixture
 def generation(db):
     """A current generation, as after the first page was stored."""
     cache.clear()
-    yield pagecache.generation_bump().generation
+    SiteSettings.load_uncached()  # the row exists, as on any site past its first request
+    yield generations.generation_bump()
     cache.clear()
 
 
@@ -34,7 +35,7 @@ def test_a_change_made_elsewhere_shows_once_the_generation_moves(generation):
     # Another process saved the settings: the row changed, then its commit bumped.
     SiteSettings.objects.update(site_name="The Alder Bay Lantern")
     assert SiteSettings.load().site_name == "The Masthead Courier"  # same generation
-    pagecache.generation_bump()
+    generations.generation_bump()
     assert SiteSettings.load().site_name == "The Alder Bay Lantern"
 
 
@@ -48,10 +49,11 @@ def test_a_save_in_this_process_shows_at_once(generation):
 def test_an_unreadable_cache_falls_back_to_the_database(
     generation, monkeypatch, django_assert_num_queries
 ):
-    def broken():
-        raise ConnectionError("cache down")
+    class Broken:
+        def read(self):
+            raise ConnectionError("cache down")
 
-    monkeypatch.setattr(pagecache, "store", broken)
+    monkeypatch.setattr(generations, "_Record", Broken)
     with django_assert_num_queries(1):
         assert SiteSettings.load().site_name == "The Masthead Courier"
 
@@ -72,14 +74,18 @@ def test_a_copy_is_kept_at_most_keep_seconds(generation, monkeypatch):
 def test_a_cache_outage_drops_the_copy(generation, monkeypatch):
     SiteSettings.load()
     SiteSettings.objects.update(site_name="Saved while the cache was down")
-    real_store = pagecache.store
+    real_record = generations._Record
 
-    def broken():
-        raise ConnectionError("cache down")
+    class Broken:
+        def read(self):
+            raise ConnectionError("cache down")
 
-    monkeypatch.setattr(pagecache, "store", broken)
+        def write(self, token, only_if_absent=False):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(generations, "_Record", Broken)
     assert SiteSettings.load().site_name == "Saved while the cache was down"
-    monkeypatch.setattr(pagecache, "store", real_store)  # back, with the old generation
+    monkeypatch.setattr(generations, "_Record", real_record)  # back, with the old generation
     assert SiteSettings.load().site_name == "Saved while the cache was down"
 
 
@@ -87,9 +93,10 @@ def test_a_cache_outage_drops_the_copy(generation, monkeypatch):
 def test_an_empty_cache_gets_a_generation_so_the_next_load_runs_no_query(
     django_assert_num_queries,
 ):
+    SiteSettings.load_uncached()  # the row exists (creating it is a change: a new generation)
     cache.clear()
     SiteSettings.load()  # starts a generation (a fresh deploy, a flushed cache)
-    assert pagecache.store().state() is not None
+    assert generations._Record().read() is not None
     with django_assert_num_queries(0):
         assert SiteSettings.load().site_name == "The Masthead Courier"
     cache.clear()
@@ -99,4 +106,4 @@ def test_no_generation_is_started_inside_a_transaction(db):
     """It would carry a meter policy read from rows that may never commit."""
     cache.clear()
     SiteSettings.load()  # the test runs inside a transaction
-    assert pagecache.store().state() is None
+    assert generations._Record().read() is None

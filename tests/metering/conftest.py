@@ -6,19 +6,16 @@ import pytest
 from django.core.cache import cache
 
 from masthead.core.models import SiteSettings
-from masthead.metering.meter import meter_policy_clear
 from tests.content.factories import publish_story
 from tests.metering.factories import ReaderFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_counters():
-    """Rate-limit counters and the cached policy must not leak between tests."""
+    """Rate-limit counters and the generation (with the policy) must not leak between tests."""
     cache.clear()
-    meter_policy_clear()
     yield
     cache.clear()
-    meter_policy_clear()
 
 
 @pytest.fixture

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from masthead.core.models import SiteSettings
-from masthead.pagecache import store as pagecache
-from masthead.pagecache.app import PageCacheApp, _placeholder_tokens
+from masthead.core import generation as generations
+from masthead.pagecache.app import PageCacheApp
+from masthead.pagecache.csrf import CSRF_PLACEHOLDER, placeholder_tokens
 from tests.content.factories import AuthorFactory, publish_story
 
 
@@ -52,17 +51,6 @@ def call(app, path: str, *, method: str = "GET", cookies: dict | None = None, **
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     return Response(got[0], list(got[1]), body)
-
-
-@pytest.fixture
-def story(section):
-    return publish_story(section, title="Harbour reopens after storm", slug="harbour")
-
-
-@pytest.fixture
-def unmetered(db):
-    """A generous allowance, so these tests see whole stories."""
-    SiteSettings.objects.update_or_create(defaults={"meter_allowance": 1000})
 
 
 def warm(app, path: str) -> Response:
@@ -193,17 +181,9 @@ def test_an_edit_invalidates_every_process(
     assert "Harbour stays shut" in call(other, story.url).text
 
 
-def test_site_settings_change_the_meter_policy_in_the_state(db, django_capture_on_commit_callbacks):
-    cache.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        SiteSettings.objects.update_or_create(defaults={"meter_allowance": 7})
-    state = pagecache.store().state()
-    assert (state.allowance, state.period_days) == (7, 30)
-
-
-def test_state_survives_a_garbled_record(db):
-    cache.set(pagecache.STATE_KEY, "garbage")
-    assert pagecache.store().state() is None
+def test_a_garbled_generation_record_reads_as_none(db):
+    cache.set(generations.STATE_KEY, "garbage")
+    assert generations._Record().read() is None
 
 
 def test_csrf_tokens_become_a_placeholder():
@@ -213,17 +193,17 @@ def test_csrf_tokens_become_a_placeholder():
     other = _mask_cipher_secret(_get_new_csrf_string())
     token = _mask_cipher_secret(secret)
     body = f'<input name="csrfmiddlewaretoken" value="{token}"><i>{other}</i>'.encode()
-    stored, found = _placeholder_tokens(body, secret)
+    stored, found = placeholder_tokens(body, secret)
     assert found
     assert token.encode() not in stored
     assert other.encode() in stored  # not this reader's token: left alone
-    assert pagecache.CSRF_PLACEHOLDER in stored
+    assert CSRF_PLACEHOLDER in stored
 
 
 def test_fast_csrf_tokens_are_what_django_accepts():
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
 
-    from masthead.pagecache.app import csrf_mask, csrf_random_string
+    from masthead.pagecache.csrf import csrf_mask, csrf_random_string
 
     secrets_seen = {csrf_random_string() for _ in range(200)}
     assert len(secrets_seen) == 200

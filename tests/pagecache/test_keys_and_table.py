@@ -1,0 +1,101 @@
+"""Stored pages are keyed by their canonical URL, and each process's table is bounded."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+
+from masthead.core.generation import generation_bump
+from masthead.pagecache import local
+from masthead.pagecache.local import LocalTable
+from masthead.pagecache.store import Entry
+from tests.content.factories import publish_story
+from tests.pagecache.test_pagecache import call, warm
+
+
+def _entries(app) -> int:
+    return len(app.local)
+
+
+def test_a_thousand_junk_query_strings_add_no_entries(app, section, story, unmetered):
+    warm(app, section.url)
+    warm(app, story.url)
+    before = _entries(app)
+    junk = [
+        *(f"?page={n}" for n in range(2, 400)),  # a section of one page shows page 1 for all
+        *(f"?utm_source=feed{n}" for n in range(300)),
+        *(f"?page=abc{n}" for n in range(150)),
+        *(f"?page=1&x={n}" for n in range(152)),
+    ]
+    assert len(junk) == 1000
+    for query in junk:
+        assert call(app, section.url + query).status_code == 200
+    for query in junk[:50]:
+        assert call(app, story.url + query).status_code == 200
+    assert _entries(app) == before
+
+
+def test_other_hosts_and_ports_are_served_by_django_and_not_stored(app, story, unmetered):
+    warm(app, story.url)
+    before = _entries(app)
+    for port in range(8000, 8020):
+        response = call(app, story.url, HTTP_HOST=f"testserver:{port}")
+        assert response.status_code == 200  # Django answers (ALLOWED_HOSTS ignores ports)
+    assert call(app, story.url, HTTP_HOST="localhost").status_code == 200  # allowed alias
+    assert _entries(app) == before
+
+
+def test_the_second_page_of_a_section_is_stored_under_its_own_key(
+    app, section, unmetered, django_assert_num_queries
+):
+    for n in range(25):
+        publish_story(section, title=f"Story {n}", slug=f"story-{n}")
+    warm(app, section.url + "?page=2")
+    warm(app, section.url)
+    with django_assert_num_queries(0):
+        second = call(app, section.url + "?page=2")
+    assert second.status_code == 200
+    with django_assert_num_queries(0):
+        first = call(app, section.url)
+    assert first.body != second.body
+
+
+def _entry(size: int) -> Entry:
+    return Entry("g", "200 OK", [], b"x" * size)
+
+
+def test_the_table_keeps_at_most_its_entries_and_bytes():
+    table = LocalTable(max_entries=3, max_bytes=10_000)
+    for n in range(5):
+        table.put(f"/{n}", _entry(100))
+    assert list(table.entries) == ["/2", "/3", "/4"]  # the oldest went first
+    table.put("/big", _entry(6000))
+    assert list(table.entries) == ["/3", "/4", "/big"]
+    table.put("/big2", _entry(7000))  # over the bytes: as many old ones go as it takes
+    assert list(table.entries) == ["/big2"]
+    assert table.bytes <= 10_000
+    table.put("/huge", _entry(20_000))  # larger than the whole table: not kept
+    assert list(table.entries) == ["/big2"]
+    assert table.evictions == 6
+
+
+def test_hit_rate_and_size_are_shown_by_the_command(app, story, unmetered, capsys):
+    warm(app, story.url)
+    call(app, story.url)
+    call(app, story.url)
+    local.stats_publish(app.local)
+    call_command("pagecache_stats")
+    out = capsys.readouterr().out
+    assert "hit rate" in out
+    row = next(
+        line for line in out.splitlines() if line.strip().startswith(str(app.local.stats().pid))
+    )
+    assert f"{len(app.local)}/{app.local.max_entries}" in row
+    assert "50.0%" in row  # two hits, two misses
+
+
+def test_a_new_generation_is_a_miss_for_every_kept_entry(app, story, unmetered):
+    warm(app, story.url)
+    generation_bump()
+    misses = app.local.misses
+    call(app, story.url)
+    assert app.local.misses == misses + 1
