@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.accounts.services import safe_next_url
 from masthead.accounts.tokens import TokenStatus
 from masthead.core.models import SiteSettings
+from masthead.core.params import row_id
 
 from . import services
 from .forms import ResendForm, SetupForm, WallForm
@@ -45,13 +46,18 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     """
     from masthead.content.models import StoryPage
 
-    try:
-        stories = StoryPage.objects.live().filter(pk=int(story_id))
-    except (TypeError, ValueError):
+    story_id = row_id(story_id)
+    if story_id is None:
         return None
+    stories = StoryPage.objects.live().filter(pk=story_id)
     if not whole:
         return stories.only("id", "title", "url_path", "path", "depth", "slug").first()
     return stories.public().first()
+
+
+def _status(query) -> int:
+    """400 when a ``story`` was named that cannot be a story's id (the page still helps)."""
+    return 400 if query.get("story") and row_id(query["story"]) is None else 200
 
 
 _thank_you: str | None = None  # the in-place "Thank you.", rendered once per process
@@ -86,7 +92,8 @@ def wall(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         story = _story(request.GET.get("story"))
         next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
-        return render(request, "metering/wall_page.html", {"page": story, "wall_next": next_url})
+        context = {"page": story, "wall_next": next_url}
+        return render(request, "metering/wall_page.html", context, status=_status(request.GET))
     form = WallForm(request.POST)
     wants_json = _wants_json(request)
     if not form.is_valid():
@@ -129,7 +136,8 @@ def wall_sent(request: HttpRequest) -> HttpResponse:
     """After a no-JavaScript sign-up: the story page with "Thank you." in the wall's place."""
     story = _story(request.GET.get("story"))
     next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
-    return _wall_answer(request, story=story, wall_done=True, wall_next=next_url)
+    status = _status(request.GET)
+    return _wall_answer(request, story=story, status=status, wall_done=True, wall_next=next_url)
 
 
 @require_http_methods(["GET", "POST"])
