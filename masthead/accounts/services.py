@@ -19,6 +19,7 @@ from masthead.core.ids import time_ordered_token
 from .models import User
 from .signals import account_deleting
 from .tokens import TokenGenerator
+from .verification import unproven_password_revoke
 
 # Short: a sign-in link is a key to the account lying in an inbox.
 signin_link_tokens = TokenGenerator(
@@ -122,9 +123,11 @@ def signin_link_request(*, email: str, next_url: str = "/") -> None:
 
 def email_address_verify(*, user: User) -> None:
     """Mark the account's address as confirmed (and primary) for allauth: the
-    reader has shown they read mail sent to it."""
+    reader has shown they read mail sent to it. A first confirmation discards a
+    password nobody has proven to own (``verification``: the pre-account hijack)."""
     from allauth.account.models import EmailAddress
 
+    unproven_password_revoke(user=user)
     address = EmailAddress.objects.filter(same_email(user.email), user=user).first()
     if address is None:
         EmailAddress.objects.filter(user=user, primary=True).update(primary=False)

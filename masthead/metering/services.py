@@ -27,6 +27,7 @@ from masthead.accounts.services import (
     users_with_email,
 )
 from masthead.accounts.tokens import TokenGenerator
+from masthead.accounts.verification import address_ever_confirmed
 from masthead.core import db
 
 from .models import Consent, Entitlement, TrialGrant
@@ -58,12 +59,13 @@ def email_hash(email: str) -> str:
 
 
 def account_is_activated(user) -> bool:
-    """Whether the reader finished setting up (or signed in some other way)."""
-    from allauth.account.models import EmailAddress
+    """Whether the reader finished setting up (or signed in some other way).
 
-    if user.last_login or user.has_usable_password():
-        return True
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    A password alone does not count: whoever signed up at ``/accounts/signup/``
+    with this address may not own it, so until the address is confirmed the
+    wall sends the set-up link (which confirms it) rather than a sign-in link.
+    """
+    return bool(user.last_login) or address_ever_confirmed(user)
 
 
 def consent_new(*, user, source: str, ip: str | None, user_agent: str = "", site=None) -> Consent:
@@ -247,10 +249,10 @@ def reader_activate(
     from masthead.newsletters.services import newsletter_default, newsletter_subscribe
 
     with transaction.atomic():
+        email_address_verify(user=user)  # first: it may discard an unproven password
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])
-        email_address_verify(user=user)
         trial = trial_start(user=user)
         daily = newsletter_default()
         if daily is not None:
