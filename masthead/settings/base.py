@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "masthead.core.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
