@@ -29,6 +29,7 @@ from masthead.accounts.services import (
 from masthead.accounts.tokens import TokenGenerator
 from masthead.accounts.verification import address_ever_confirmed
 from masthead.core import db
+from masthead.core.canonical_email import email_canonical
 
 from .models import Consent, Entitlement, TrialGrant
 
@@ -49,11 +50,18 @@ def _site():
 
 
 def email_hash(email: str) -> str:
-    """A stable fingerprint of an address that does not reveal it at a glance.
+    """A stable fingerprint of the person behind an address, not revealing it at a glance.
 
+    Keyed on ``email_canonical`` (plus-tags, Gmail's dots, look-alike letters
+    folded), so one person gets one trial however they spell their address.
     Unkeyed on purpose: it must outlive a change of ``SECRET_KEY`` or the
     one-trial rule would reset with it.
     """
+    return hashlib.sha256(f"masthead-trial:{email_canonical(email)}".encode()).hexdigest()
+
+
+def email_hash_before_canonical(email: str) -> str:
+    """The fingerprint grants were recorded under before ``email_canonical`` (still honoured)."""
     canonical = normalise_email(email).lower()
     return hashlib.sha256(f"masthead-trial:{canonical}".encode()).hexdigest()
 
@@ -224,6 +232,8 @@ def trial_start(*, user) -> Entitlement | None:
     """
     now = timezone.now()
     if Entitlement.objects.active(now).filter(user=user, kind=Entitlement.PAID).exists():
+        return None
+    if TrialGrant.objects.filter(email_hash=email_hash_before_canonical(user.email)).exists():
         return None
     try:
         with transaction.atomic():
