@@ -49,7 +49,7 @@ def signin_link_request(request: HttpRequest) -> HttpResponse:
                 None, "Too many sign-in links have been asked for. Please try again in an hour."
             )
             return render(request, "account/signin_link_request.html", {"form": form}, status=429)
-        services.signin_link_request(email=email, next_url=form.cleaned_data["next"] or "/")
+        services.signin_link_request_defer(email=email, next_url=form.cleaned_data["next"] or "/")
         return render(request, "account/signin_link_sent.html", {"email": email})
     return render(request, "account/signin_link_request.html", {"form": form})
 

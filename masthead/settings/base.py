@@ -244,6 +244,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "masthead.accounts.forms.LoginForm",
+    "signup": "masthead.accounts.forms.SignupForm",
     "add_email": "masthead.accounts.forms.ChangeEmailForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}
