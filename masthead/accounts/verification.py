@@ -33,10 +33,12 @@ def unproven_password_revoke(*, user: User) -> bool:
     """Discard a password nobody has proven to own, before a first confirmation.
 
     Call it before the address is marked confirmed. True when a password was
-    discarded. An account that has signed in (staff made with
-    ``createsuperuser``, a reader who confirmed earlier) keeps its password:
-    with mandatory verification, signing in needed the inbox or an operator.
+    discarded. Staff accounts (made by an operator) and accounts that have
+    signed in keep their password: with mandatory verification, signing in
+    needed the inbox or an operator.
     """
+    if user.is_staff or user.is_superuser:
+        return False  # made by an operator (createsuperuser, the admin), not by a sign-up
     if user.last_login is not None or not user.has_usable_password():
         return False
     if address_ever_confirmed(user):

@@ -154,3 +154,14 @@ def test_a_confirmed_account_keeps_its_password_through_a_sign_in_link(home):
     fresh = Client()
     fresh.post(LOGIN, {"login": VICTIM, "password": PASSWORD})
     assert signed_in_as(fresh) == VICTIM
+
+
+def test_an_operators_staff_account_keeps_its_password(home):
+    """``createsuperuser`` (or the demo loader) sets a password, then confirms the address."""
+    from masthead.accounts.services import email_address_verify
+
+    admin = User.objects.create_superuser("editor", VICTIM, ATTACKER_PASSWORD)
+    email_address_verify(user=admin)
+    fresh = Client()
+    fresh.post(LOGIN, {"login": VICTIM, "password": ATTACKER_PASSWORD})
+    assert signed_in_as(fresh) == VICTIM
