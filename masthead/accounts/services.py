@@ -22,6 +22,7 @@ from masthead.core.ids import time_ordered_token
 from .models import User
 from .signals import account_deleting
 from .tokens import TokenGenerator
+from .verification import unproven_password_revoke
 
 # Short: a sign-in link is a key to the account lying in an inbox.
 signin_link_tokens = TokenGenerator(
@@ -155,11 +156,26 @@ def signin_link_request(*, email: str, next_url: str = "/") -> None:
             signin_link_send(user=user, next_url=next_url)
 
 
+def signin_link_request_defer(*, email: str, next_url: str = "/") -> None:
+    """Ask for a sign-in link the way the page does: the same work for every address.
+
+    Looking the address up and enqueuing an email for a known one, nothing for
+    an unknown one, answered known addresses measurably slower; a task does
+    the looking up instead, and the request only enqueues it, whatever the
+    address.
+    """
+    from .tasks import signin_link_request_task
+
+    signin_link_request_task.enqueue(email=normalise_email(email), next_url=safe_next_url(next_url))
+
+
 def email_address_verify(*, user: User) -> None:
     """Mark the account's address as confirmed (and primary) for allauth: the
-    reader has shown they read mail sent to it."""
+    reader has shown they read mail sent to it. A first confirmation discards a
+    password nobody has proven to own (``verification``: the pre-account hijack)."""
     from allauth.account.models import EmailAddress
 
+    unproven_password_revoke(user=user)
     address = EmailAddress.objects.filter(same_email(user.email), user=user).first()
     if address is None:
         EmailAddress.objects.filter(user=user, primary=True).update(primary=False)

@@ -55,7 +55,7 @@ def signin_link_request(request: HttpRequest) -> HttpResponse:
         raise InvalidInput()
     email = form.cleaned_data["email"]
     rate_limit(request, "signin-link", email=email, messages=SIGNIN_LINK_LIMITS)
-    services.signin_link_request(email=email, next_url=form.cleaned_data["next"] or "/")
+    services.signin_link_request_defer(email=email, next_url=form.cleaned_data["next"] or "/")
     return render(request, "account/signin_link_sent.html", {"email": email})
 
 

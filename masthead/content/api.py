@@ -208,6 +208,21 @@ class VideoFileField(Field):
         return seo.absolute_url(file.url)
 
 
+class VideoTagsField(Field):
+    """The video's tag names, read through the tag rows.
+
+    ``VideoTag`` points at ``Video`` with a plain foreign key, and
+    modelcluster's tag manager, which expects a ``ParentalKey``, fails on it
+    (``'RelatedManager' object has no attribute 'is_deferring'``).
+    """
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, video):
+        return sorted(video.tagged_items.values_list("tag__name", flat=True))
+
+
 class VideosAPIViewSet(SnippetAPIViewSet):
     """Published videos (``published_at`` not in the future), newest first."""
 
@@ -228,7 +243,7 @@ class VideosAPIViewSet(SnippetAPIViewSet):
             "poster_thumbnail", serializer=ImageRenditionField("fill-800x450", source="poster")
         ),
         APIField("section"),
-        APIField("tags"),
+        APIField("tags", serializer=VideoTagsField(read_only=True)),
     ]
 
     def get_queryset(self):

@@ -29,11 +29,14 @@ from masthead.accounts.services import (
     users_with_email,
 )
 from masthead.accounts.tokens import TokenGenerator, TokenStatus
+from masthead.accounts.verification import address_ever_confirmed
 from masthead.core import db
+from masthead.core.canonical_email import email_canonical
 from masthead.mail.rows import email_rows, email_rows_inserted
 from masthead.mail.services import email_enqueue
 
 from .models import Consent, Entitlement, TrialGrant
+from .timing import wall_signup_defer
 
 logger = logging.getLogger(__name__)
 
@@ -52,22 +55,30 @@ def _site():
 
 
 def email_hash(email: str) -> str:
-    """A stable fingerprint of an address that does not reveal it at a glance.
+    """A stable fingerprint of the person behind an address, not revealing it at a glance.
 
+    Keyed on ``email_canonical`` (plus-tags, Gmail's dots, look-alike letters
+    folded), so one person gets one trial however they spell their address.
     Unkeyed on purpose: it must outlive a change of ``SECRET_KEY`` or the
     one-trial rule would reset with it.
     """
+    return hashlib.sha256(f"masthead-trial:{email_canonical(email)}".encode()).hexdigest()
+
+
+def email_hash_before_canonical(email: str) -> str:
+    """The fingerprint grants were recorded under before ``email_canonical`` (still honoured)."""
     canonical = normalise_email(email).lower()
     return hashlib.sha256(f"masthead-trial:{canonical}".encode()).hexdigest()
 
 
 def account_is_activated(user) -> bool:
-    """Whether the reader finished setting up (or signed in some other way)."""
-    from allauth.account.models import EmailAddress
+    """Whether the reader finished setting up (or signed in some other way).
 
-    if user.last_login or user.has_usable_password():
-        return True
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    A password alone does not count: whoever signed up at ``/accounts/signup/``
+    with this address may not own it, so until the address is confirmed the
+    wall sends the set-up link (which confirms it) rather than a sign-in link.
+    """
+    return bool(user.last_login) or address_ever_confirmed(user)
 
 
 def consent_new(*, user, source: str, ip: str | None, user_agent: str = "", site=None) -> Consent:
@@ -132,22 +143,33 @@ def wall_signup(
     next_url: str,
     user_agent: str = "",
     site=None,
+    deferred: bool = False,
 ) -> None:
     """A reader gave their address at the wall: account, consent and one email.
 
     New or not-yet-activated address: the activation email (set-up link).
     Activated account: a sign-in link instead. Deactivated account: nothing.
     The caller shows the same answer in every case. ``site`` saves a query
-    when the caller has the site settings already.
+    when the caller has the site settings already. ``deferred``: this is the
+    task finishing a sign-up the request handed over.
     """
     if not agreed:
         raise ValueError("wall_signup needs the reader's agreement to the terms")
     next_url = safe_next_url(next_url)
     site = site or _site()
-    tried = _new_reader_signup(
-        email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site
-    )
+    tried = None
+    if not deferred:
+        tried = _new_reader_signup(
+            email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site
+        )
     if tried is True:
+        return
+    if tried is False:
+        # The address has an account (or a drawn id was taken: draw afresh next
+        # time): finish in a task, so that the answer takes the one statement a
+        # new address takes (no enumeration by timing).
+        db.reserved_ids_forget()
+        wall_signup_defer(email=email, ip=ip, next_url=next_url, user_agent=user_agent)
         return
     with transaction.atomic():
         user, created = reader_get_or_create(email=email)
@@ -272,6 +294,8 @@ def trial_start(*, user) -> Entitlement | None:
     now = timezone.now()
     if Entitlement.objects.active(now).filter(user=user, kind=Entitlement.PAID).exists():
         return None
+    if TrialGrant.objects.filter(email_hash=email_hash_before_canonical(user.email)).exists():
+        return None
     try:
         with transaction.atomic():
             TrialGrant.objects.create(email_hash=email_hash(user.email), user=user, granted_at=now)
@@ -296,10 +320,10 @@ def reader_activate(
     from masthead.newsletters.services import newsletter_default, newsletter_subscribe
 
     with transaction.atomic():
+        email_address_verify(user=user)  # first: it may discard an unproven password
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])
-        email_address_verify(user=user)
         trial = trial_start(user=user)
         daily = newsletter_default()
         if daily is not None:

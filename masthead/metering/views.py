@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.accounts.services import safe_next_url
 from masthead.core.errors import InvalidInput, LinkRefused, Refused, answers_refusals
 from masthead.core.models import SiteSettings
+from masthead.core.params import row_id
 from masthead.core.ratelimit import rate_limit
 
 from . import services
@@ -47,13 +48,18 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     the view-restriction check too, as those answers show nothing of the
     story but the address the reader posted from.
     """
-    try:
-        stories = story_model().objects.live().filter(pk=int(story_id))
-    except (TypeError, ValueError):
+    story_id = row_id(story_id)
+    if story_id is None:
         return None
+    stories = story_model().objects.live().filter(pk=story_id)
     if not whole:
         return stories.only("id", "title", "url_path", "path", "depth", "slug").first()
     return stories.public().first()
+
+
+def _status(query) -> int:
+    """400 when a ``story`` was named that cannot be a story's id (the page still helps)."""
+    return 400 if query.get("story") and row_id(query["story"]) is None else 200
 
 
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
@@ -96,7 +102,8 @@ def wall(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         story = _story(request.GET.get("story"))
         next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
-        return render(request, "metering/wall_page.html", {"page": story, "wall_next": next_url})
+        context = {"page": story, "wall_next": next_url}
+        return render(request, "metering/wall_page.html", context, status=_status(request.GET))
     form = WallForm(request.POST)
     if not form.is_valid():
         raise InvalidInput()
@@ -128,7 +135,8 @@ def wall_sent(request: HttpRequest) -> HttpResponse:
     """After a no-JavaScript sign-up: the story page with "Thank you." in the wall's place."""
     story = _story(request.GET.get("story"))
     next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
-    return _wall_answer(request, story=story, wall_done=True, wall_next=next_url)
+    status = _status(request.GET)
+    return _wall_answer(request, story=story, status=status, wall_done=True, wall_next=next_url)
 
 
 def _link_refused(request: HttpRequest, refusal: Refused, *args, **kwargs) -> HttpResponse:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "allauth",
     "allauth.account",
     "django.contrib.admin",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "masthead.core.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "masthead.core.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
@@ -182,6 +185,12 @@ WHITENOISE_MAX_AGE = 3600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+_EMBED_ORIGINS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+
 # Security: secure headers everywhere, secure cookies when served over https.
 _https = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = _https
@@ -195,6 +204,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in a same-origin frame
+# Content-Security-Policy (django-csp; why these sources: masthead/core/csp.py).
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", *env.csv("CSP_MEDIA_ORIGINS", [])],
+        "media-src": [_SELF, *env.csv("CSP_MEDIA_ORIGINS", [])],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        # Story embeds (Wagtail's oEmbed) show the provider's player in a frame.
+        "frame-src": [_SELF, *env.csv("CSP_FRAME_ORIGINS", _EMBED_ORIGINS)],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+    }
+}
+# The Wagtail admin's directives (it inlines scripts and styles of its own).
+MASTHEAD_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [_SELF, "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": [_SELF, "'unsafe-inline'"],
+    "img-src": [_SELF, "data:", "blob:", *env.csv("CSP_MEDIA_ORIGINS", [])],
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/accounts/login/"
@@ -233,6 +268,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "masthead.accounts.forms.LoginForm",
+    "signup": "masthead.accounts.forms.SignupForm",
     "add_email": "masthead.accounts.forms.ChangeEmailForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -272,7 +308,9 @@ ANALYTICS_FLUSH_THREAD = True
 WAGTAIL_SITE_NAME = "Masthead"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Off: the responsive wrapper is a style="" attribute, which the CSP refuses;
+# site.css sizes embedded frames instead.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: it would send editors' email hashes to a third
 # party and show broken images on a machine without internet access.

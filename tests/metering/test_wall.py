@@ -217,7 +217,9 @@ def test_wall_page_on_its_own(client, stories):
     assert response.status_code == 200
     assert stories[0].title in text(response)
     assert "To keep reading, please enter your email address." in text(response)
-    assert client.get("/wall/?story=nonsense&next=//evil.example").status_code == 200
+    refused = client.get("/wall/?story=nonsense&next=//evil.example")
+    assert refused.status_code == 400  # no story can have that id; the form still shows
+    assert "To keep reading, please enter your email address." in text(refused)
 
 
 def test_wall_without_csrf_token_is_refused(walled_story):
