@@ -231,7 +231,9 @@ def _settle(batch_id: int, token: str, in_batch, send_id: int) -> str:
         next_due = in_batch.aggregate(due=Min("next_attempt_at"))["due"]
         mine = BulkBatch.objects.filter(pk=batch_id, claim=token)
         if next_due is not None or in_batch.exists():
-            next_due = next_due or timezone.now()
+            # Rows left without a retry time: a sending thread broke (say, the
+            # database went away); try again in a while, not in a tight loop.
+            next_due = next_due or timezone.now() + retry_delay(1)
             mine.update(
                 status=BulkBatch.Status.PENDING, claim="", lease_until=None, due_at=next_due
             )
