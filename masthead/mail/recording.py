@@ -99,4 +99,8 @@ class PostgresRecorder:
 
 
 def recorder_open():
-    return PostgresRecorder() if connection.vendor == "postgresql" else OrmRecorder()
+    """The pipelined recorder on PostgreSQL in autocommit (a worker); inside a
+    transaction its own connection could not see the rows, so the plain one."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return PostgresRecorder()
+    return OrmRecorder()

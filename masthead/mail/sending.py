@@ -168,8 +168,10 @@ def _claim(batch_id: int, token: str) -> bool:
 
 
 def _connection_count(rows: int) -> int:
-    if connection.vendor == "sqlite":
-        return 1  # one writer at a time anyway
+    if connection.vendor == "sqlite" or connection.in_atomic_block:
+        # SQLite: one writer at a time anyway. Inside a transaction (a caller's,
+        # a test's): other connections could not see its uncommitted rows.
+        return 1
     return max(1, min(int(getattr(settings, "MAIL_BULK_CONNECTIONS", 2)), rows))
 
 
