@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("masthead.accounts.urls")),
     path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
+    path("mail/webhooks/", include("masthead.mail.webhook_urls")),  # provider bounce/complaint
     path("", include("masthead.metering.urls")),  # /wall/, /welcome/<token>/
     path("comments/", include("masthead.comments.urls")),
     path("", include("masthead.analytics.urls")),  # /most-read/ (fragment and page)

@@ -12,3 +12,17 @@ def send_delivery(context: TaskContext, delivery_id: int) -> str:
     # A second attempt of this task means its worker died while running it
     # (masthead.runtime.heartbeat hands such a task back): any claim is its own.
     return delivery_send(delivery_id=delivery_id, resumed=context.attempt > 1)
+
+
+@task(queue_name="email")
+def bulk_fanout_task(send_id: int) -> str:
+    from .bulk import bulk_fanout
+
+    return bulk_fanout(send_id=send_id)
+
+
+@task(queue_name="email")
+def bulk_batch_task(batch_id: int) -> str:
+    from .sending import bulk_batch_send
+
+    return bulk_batch_send(batch_id=batch_id)

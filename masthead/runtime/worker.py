@@ -50,6 +50,12 @@ def run_scheduled_jobs() -> None:
         deliveries_sweep()  # emails whose task was lost (a crashed worker, a non-DB queue)
     except Exception:
         logger.exception("Sweeping stuck email deliveries failed; will retry")
+    try:
+        from masthead.mail.bulk import bulk_sweep
+
+        bulk_sweep()  # bulk-send work whose worker died (a lapsed lease) or whose task was lost
+    except Exception:
+        logger.exception("Sweeping bulk sends failed; will retry")
     finally:
         close_old_connections()
     from masthead.analytics.aggregate import analytics_periodic
