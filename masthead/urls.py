@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("masthead.accounts.urls")),
     path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
+    path("newsletters/", include("masthead.newsletters.urls")),
+    path("alerts/", include("masthead.alerts.urls")),
     path("", include("masthead.metering.urls")),  # /wall/, /welcome/<token>/
     path("api/v2/", api_router.urls),  # read-only content API (masthead/content/api.py)
     path("", include(content_urls)),

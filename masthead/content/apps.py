@@ -7,4 +7,4 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import letters, signals  # noqa: F401

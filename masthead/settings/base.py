@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "masthead.mail",
     "masthead.metering",
     "masthead.newsletters",
+    "masthead.alerts",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -196,6 +197,11 @@ LOGIN_URL = "/accounts/login/"
 # Load tests raise them through the environment.
 RATELIMIT_WALL_IP = env.rate("RATELIMIT_WALL_IP", "30/10m")
 RATELIMIT_WALL_EMAIL = env.rate("RATELIMIT_WALL_EMAIL", "5/h")
+# Newsletter sign-up boxes and series follow boxes (newsletters/, alerts/).
+RATELIMIT_NEWSLETTER_IP = env.rate("RATELIMIT_NEWSLETTER_IP", "30/10m")
+RATELIMIT_NEWSLETTER_EMAIL = env.rate("RATELIMIT_NEWSLETTER_EMAIL", "10/h")
+RATELIMIT_FOLLOW_IP = env.rate("RATELIMIT_FOLLOW_IP", "30/10m")
+RATELIMIT_FOLLOW_EMAIL = env.rate("RATELIMIT_FOLLOW_EMAIL", "10/h")
 
 # Reader accounts (django-allauth): email only, no usernames. Verification is
 # "mandatory" because only then does sign-up answer the same for a taken address
