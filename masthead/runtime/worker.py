@@ -50,6 +50,12 @@ def run_scheduled_jobs() -> None:
         deliveries_sweep()  # emails whose task was lost (a crashed worker, a non-DB queue)
     except Exception:
         logger.exception("Sweeping stuck email deliveries failed; will retry")
+    try:
+        from masthead.newsletters.scheduling import editions_due
+
+        editions_due()  # compose today's editions at their time, send scheduled ones
+    except Exception:
+        logger.exception("Composing or sending due editions failed; will retry")
     finally:
         close_old_connections()
 
