@@ -28,7 +28,7 @@ from masthead.content.models import HomePage, SectionPage, StandardPage, StoryAu
 from masthead.content.snippets import Author, Series, Video, VideoTag
 from masthead.core.models import SiteSettings
 
-from . import images, newsroom, pages
+from . import images, letters, newsroom, pages
 from .schema import Figure, Story
 from .stories import SCHEDULED, STORIES
 
@@ -107,6 +107,7 @@ def _build(drawn: images.Drawings, now: datetime) -> None:
         story_ids[story.slug] = _story(story, context, drawn, story_ids, now).pk
     _schedule(SCHEDULED, context, drawn, story_ids, now)
     _site_pages(home)
+    letters.load_letters(now)  # newsletters, past editions, sign-ups (masthead/demo/letters.py)
 
 
 def _home() -> HomePage:

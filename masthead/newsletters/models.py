@@ -11,6 +11,8 @@ reads the same forever (its web version).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -216,12 +218,12 @@ class NewsletterSettings(BaseGenericSetting):
     """When editions are composed and sent, in the site's time zone."""
 
     compose_time = models.TimeField(
-        default="06:00", help_text="Daily and weekly editions are composed at this time."
+        default=datetime.time(6, 0), help_text="Daily and weekly editions are composed at this time."
     )
     send_time = models.TimeField(
         null=True,
         blank=True,
-        default="07:00",
+        default=datetime.time(7, 0),
         help_text="Composed editions go out at this time unless an editor changes them; "
         "empty: they wait as drafts until an editor sends them.",
     )
