@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import time
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
 from masthead.mail.services import email_enqueue
 
@@ -39,18 +40,11 @@ def address_verified(user, email: str) -> bool:
 
 
 def _follow_for(email: str, series_id: int) -> SeriesFollow:
-    found = (
-        SeriesFollow.objects.select_for_update()
-        .filter(same_email(email), series_id=series_id)
-        .first()
-    )
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return SeriesFollow.objects.create(series_id=series_id, email=email)
-    except IntegrityError:  # a concurrent request for the same address won
-        return SeriesFollow.objects.select_for_update().get(same_email(email), series_id=series_id)
+    """The row for (series, address), locked; created pending if there is none
+    (an INSERT that does nothing when it exists, then a locking SELECT: the
+    same statements for a known address as for a new one)."""
+    insert_or_ignore(SeriesFollow(series_id=series_id, email=email))
+    return SeriesFollow.objects.select_for_update().get(same_email(email), series_id=series_id)
 
 
 def _activate(follow: SeriesFollow, *, user=None) -> None:

@@ -218,7 +218,8 @@ class NewsletterSettings(BaseGenericSetting):
     """When editions are composed and sent, in the site's time zone."""
 
     compose_time = models.TimeField(
-        default=datetime.time(6, 0), help_text="Daily and weekly editions are composed at this time."
+        default=datetime.time(6, 0),
+        help_text="Daily and weekly editions are composed at this time.",
     )
     send_time = models.TimeField(
         null=True,

@@ -15,6 +15,7 @@ import time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
 from masthead.mail.services import email_enqueue
 
@@ -74,21 +75,15 @@ def newsletter_subscribe(*, user, newsletter: Newsletter) -> NewsletterSubscript
 
 
 def _subscription_for(email: str, newsletter: Newsletter) -> NewsletterSubscription:
-    """The row for (newsletter, address), locked; created pending if there is none."""
-    found = (
-        NewsletterSubscription.objects.select_for_update()
-        .filter(same_email(email), newsletter=newsletter)
-        .first()
+    """The row for (newsletter, address), locked; created pending if there is none.
+
+    Always the same two statements (an INSERT that does nothing when the row
+    exists, then a locking SELECT), so a known address costs what a new one does.
+    """
+    insert_or_ignore(NewsletterSubscription(newsletter=newsletter, email=email))
+    return NewsletterSubscription.objects.select_for_update().get(
+        same_email(email), newsletter=newsletter
     )
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return NewsletterSubscription.objects.create(newsletter=newsletter, email=email)
-    except IntegrityError:  # a concurrent sign-up for the same address won
-        return NewsletterSubscription.objects.select_for_update().get(
-            same_email(email), newsletter=newsletter
-        )
 
 
 def subscription_request(*, email: str, newsletter: Newsletter, user=None) -> str:
