@@ -10,3 +10,17 @@ def send_delivery(delivery_id: int) -> str:
     from .services import delivery_send
 
     return delivery_send(delivery_id=delivery_id)
+
+
+@task(queue_name="email")
+def bulk_fanout_task(send_id: int) -> str:
+    from .bulk import bulk_fanout
+
+    return bulk_fanout(send_id=send_id)
+
+
+@task(queue_name="email")
+def bulk_batch_task(batch_id: int) -> str:
+    from .sending import bulk_batch_send
+
+    return bulk_batch_send(batch_id=batch_id)

@@ -1,0 +1,103 @@
+"""Rendering an email: a template triad, shared and personal context, CSS inlined.
+
+``email_render`` renders one email. A bulk send renders its template once with
+``email_prepare`` and personalises that for each recipient by substituting the
+personal values (strings such as ``unsubscribe_url``), escaped where the
+template escapes them: what Ghost and listmonk do, and what makes a send of
+100,000 cost one render instead of 100,000. ``PreparedEmail.matches`` compares
+the substitution with a full render, so a template that transforms a personal
+value (a filter) is caught and rendered in full for every recipient instead.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils.html import escape
+
+from .services import EmailError, _site_context
+
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def _inliner():
+    import css_inline
+
+    # @media rules stay in a <style> block (responsive layouts); everything else
+    # becomes style="" attributes, which is all many mail clients read.
+    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+def html_inline_css(html: str) -> str:
+    """Move the CSS of <style> blocks into style attributes (css-inline)."""
+    if "<style" not in html:
+        return html
+    return _inliner().inline(html)
+
+
+def _render_parts(template: str, context: dict) -> RenderedEmail:
+    if not _TEMPLATE_NAME.match(template):
+        raise EmailError(f"Not a template name: {template!r}")
+    base = f"email/{template}"
+    # A subject is plain text: "Q&A" must not arrive as "Q&amp;A".
+    subject_template = get_template(f"{base}.subject.txt").template
+    subject = " ".join(subject_template.render(Context(context, autoescape=False)).split())
+    text = render_to_string(f"{base}.txt", context)
+    html = html_inline_css(render_to_string(f"{base}.html", context))
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def email_render(*, template: str, context: dict, personal: dict | None = None) -> RenderedEmail:
+    """Subject, plain text and HTML (CSS inlined) of ``templates/email/<template>``
+    .{subject.txt,txt,html} with ``context``, ``personal`` on top, and the site's
+    ``site_name`` and ``site_url``. Also what a web version of an email shows."""
+    return _render_parts(template, {**context, **(personal or {}), **_site_context()})
+
+
+class PreparedEmail:
+    """A template rendered once with stand-ins for the personal values."""
+
+    def __init__(self, template: str, context: dict, personal_keys: list[str]) -> None:
+        self.template = template
+        self.context = context
+        token = secrets.token_hex(6)
+        # An ampersand in the stand-in shows where the template escapes: escaped
+        # it reads "&amp;mh…&amp;" and takes an escaped value.
+        self._standins = {key: f"&mh{token}x{i}&" for i, key in enumerate(personal_keys)}
+        rendered = email_render(template=template, context=context, personal=self._standins)
+        self.site_name = _site_context()["site_name"]
+        self.subject, self.text, self.html = rendered.subject, rendered.text, rendered.html
+
+    def personalise(self, personal: dict) -> RenderedEmail:
+        subject, text, html = self.subject, self.text, self.html
+        for key, standin in self._standins.items():
+            value = str(personal.get(key, ""))
+            escaped = str(escape(value))
+            escaped_standin = str(escape(standin))
+            subject = subject.replace(escaped_standin, escaped).replace(standin, value)
+            text = text.replace(escaped_standin, escaped).replace(standin, value)
+            html = html.replace(escaped_standin, escaped).replace(standin, value)
+        return RenderedEmail(subject=subject, text=text, html=html)
+
+    def matches(self, personal: dict) -> bool:
+        """Whether substitution gives exactly what a full render gives."""
+        full = email_render(template=self.template, context=self.context, personal=personal)
+        return full == self.personalise(personal)
+
+
+def email_prepare(*, template: str, context: dict, personal_keys: list[str]) -> PreparedEmail:
+    """Render ``template`` once for many recipients (see ``PreparedEmail``)."""
+    return PreparedEmail(template, context, sorted(personal_keys))
