@@ -6,10 +6,11 @@ a signed-in reader's own confirmed address follows at once, and confirming
 signs nobody in.
 
 Alerts: ``content`` calls ``series_alert_start`` when a story of a series is
-published for the first time. The alert row is unique per story, so however
-often the page events fire (edits, unpublish and republish, a second
-scheduled publish), one story makes one alert, and each delivery is keyed by
-(story, follow), so each follower gets it once.
+published for the first time. The alert row is unique per story and its bulk
+send is keyed by the story, so however often the page events fire (edits,
+unpublish and republish, a second scheduled publish), one story makes one
+send; the engine writes one delivery per (send, follow), so each follower
+gets it once.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from django.utils import timezone
 
 from masthead.core.db import insert_or_ignore
 from masthead.core.emails import same_email
+from masthead.mail.bulk import bulk_send_start
 from masthead.mail.services import email_enqueue
 
 from . import links
 from .models import SeriesAlert, SeriesFollow
 
 EMAIL_WINDOW_SECONDS = 3600
-FANOUT_CHUNK = 500
 
 
 def address_verified(user, email: str) -> bool:
@@ -150,25 +151,29 @@ def follow_toggle(*, user, follow_id: int, on: bool) -> SeriesFollow | None:
 
 def series_alert_start(*, story_id: int, series_id: int, teaser: dict) -> SeriesAlert | None:
     """A story of a series was published for the first time: record its one
-    alert and enqueue the fan-out, in the caller's transaction. None when the
-    story already has its alert (nothing is sent again)."""
-    from .tasks import series_alert_fanout
-
+    alert and start its bulk send (keyed by the story), in the caller's
+    transaction. None when the story already has its alert (nothing is sent)."""
     with transaction.atomic():
-        alert, created = SeriesAlert.objects.get_or_create(
+        alert = SeriesAlert(
             story_id=story_id,
-            defaults={
-                "series_id": series_id,
-                "title": teaser.get("title", "")[:255],
-                "summary": teaser.get("summary", ""),
-                "url": teaser.get("url", ""),
-                "image_url": teaser.get("image_url", ""),
-                "image_alt": teaser.get("image_alt", "")[:250],
-            },
+            series_id=series_id,
+            title=teaser.get("title", "")[:255],
+            summary=teaser.get("summary", ""),
+            url=teaser.get("url", ""),
+            image_url=teaser.get("image_url", ""),
+            image_alt=teaser.get("image_alt", "")[:250],
         )
-        if not created:
+        if not insert_or_ignore(alert):
             return None
-        series_alert_fanout.enqueue(alert.pk)
+        alert = SeriesAlert.objects.select_related("series").get(pk=alert.pk)
+        send = bulk_send_start(
+            key=f"alerts:story:{story_id}",
+            template="alerts/new_story",
+            context=alert_context(alert),
+            source="series_followers",
+            source_args={"series_id": series_id},
+        )
+        SeriesAlert.objects.filter(pk=alert.pk).update(send_ref=str(send.pk))
     return alert
 
 
@@ -181,36 +186,3 @@ def alert_context(alert: SeriesAlert) -> dict:
         "image_url": alert.image_url,
         "image_alt": alert.image_alt,
     }
-
-
-def stop_headers(url: str) -> dict[str, str]:
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
-def series_alert_fanout_run(*, alert_id: int) -> int:
-    """One delivery per confirmed follower, keyed (story, follow): a second run
-    (a worker that died half-way) sends nobody a second alert."""
-    alert = SeriesAlert.objects.select_related("series").filter(pk=alert_id).first()
-    if alert is None:
-        return 0
-    base = alert_context(alert)
-    followers = SeriesFollow.objects.filter(
-        series_id=alert.series_id, status=SeriesFollow.ACTIVE
-    ).order_by("pk")
-    count, last = 0, 0
-    while True:
-        chunk = list(followers.filter(pk__gt=last).only("pk", "email")[:FANOUT_CHUNK])
-        if not chunk:
-            return count
-        with transaction.atomic():
-            for follow in chunk:
-                url = links.stop_url(follow)
-                email_enqueue(
-                    key=f"alerts:story:{alert.story_id}:{follow.pk}",
-                    to=follow.email,
-                    template="alerts/new_story",
-                    context={**base, "unsubscribe_url": url},
-                    headers=stop_headers(url),
-                )
-        count += len(chunk)
-        last = chunk[-1].pk

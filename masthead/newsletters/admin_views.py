@@ -14,12 +14,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from masthead.mail.services import EmailError, delivery_message, delivery_new
+from masthead.mail.rendering import email_render
+from masthead.mail.services import EmailError
 
 from . import sending
 from .editions import edition_context
 from .models import Edition, Newsletter
-from .progress import edition_progress
+from .sending import edition_progress
 from .services import subscriber_counts
 
 
@@ -28,13 +29,13 @@ def _editor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _rendered(edition: Edition, to: str):
+def _rendered(edition: Edition):
     """The edition exactly as the sending engine renders it (subject, text, HTML)."""
-    context = {**edition_context(edition), "unsubscribe_url": "", "is_test": False}
-    delivery = delivery_new(
-        key=f"preview:{edition.pk}", to=to, template="newsletters/edition", context=context
+    return email_render(
+        template="newsletters/edition",
+        context={**edition_context(edition), "is_test": False},
+        personal={"unsubscribe_url": ""},
     )
-    return delivery_message(delivery)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,14 +89,14 @@ def _parse_local(value: str) -> datetime | None:
 def edition_preview(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     _editor(request)
     edition = get_object_or_404(Edition.objects.select_related("newsletter"), pk=pk)
-    message = _rendered(edition, request.user.email or "editor@example.org")
+    message = _rendered(edition)
     if part == "text":
         response = HttpResponse(
-            f"Subject: {message.subject}\n\n{message.body}",
+            f"Subject: {message.subject}\n\n{message.text}",
             content_type="text/plain; charset=utf-8",
         )
     else:
-        response = HttpResponse(message.alternatives[0][0], content_type="text/html")
+        response = HttpResponse(message.html, content_type="text/html")
         # An email, not an admin page: no scripts, no same-origin access.
         response["Content-Security-Policy"] = "sandbox; script-src 'none'"
         response["X-Frame-Options"] = "SAMEORIGIN"

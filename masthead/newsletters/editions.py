@@ -151,4 +151,5 @@ def edition_context(edition: Edition) -> dict:
 
 def edition_latest(newsletter: Newsletter) -> Edition | None:
     """The newest sent edition: the catalogue's sample."""
-    return newsletter.editions.filter(status=Edition.SENT).order_by("-issue_date", "-pk").first()
+    public = (Edition.SENT, Edition.PARTIAL)
+    return newsletter.editions.filter(status__in=public).order_by("-issue_date", "-pk").first()

@@ -142,12 +142,14 @@ class Edition(ClusterableModel):
     SCHEDULED = "scheduled"
     SENDING = "sending"
     SENT = "sent"
+    PARTIAL = "partial"
     FAILED = "failed"
     STATUSES = [
         (DRAFT, "Draft"),
         (SCHEDULED, "Scheduled"),
         (SENDING, "Sending"),
         (SENT, "Sent"),
+        (PARTIAL, "Finished with failures"),
         (FAILED, "Failed"),
     ]
 
@@ -191,7 +193,7 @@ class Edition(ClusterableModel):
     @property
     def is_public(self) -> bool:
         """Readers see sent editions only: a draft may still change."""
-        return self.status == self.SENT
+        return self.status in (self.SENT, self.PARTIAL)
 
 
 class EditionItem(Orderable):

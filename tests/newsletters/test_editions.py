@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from masthead.mail.models import Delivery
 from masthead.newsletters.editions import editions_compose_due
 from masthead.newsletters.models import Edition, EditionItem, NewsletterSubscription
 from masthead.newsletters.scheduling import editions_due
@@ -123,8 +122,8 @@ def edition(daily, section):
 
 def test_an_edition_reaches_each_confirmed_subscriber_once(edition, smtp_backend):
     edition_send_start(edition=edition)
-    run_pending_tasks()
-    run_pending_tasks()
+    run_pending_tasks()  # the fan-out
+    run_pending_tasks()  # its batches
     messages = smtp_backend.wait_for(2)
     assert sorted(m["To"] for m in messages) == ["a@example.org", "b@example.org"]
     message = next(m for m in messages if m["To"] == "a@example.org")
@@ -139,6 +138,7 @@ def test_an_edition_reaches_each_confirmed_subscriber_once(edition, smtp_backend
     assert "Harbour dredging plan costed at last" in html
     web = f"http://testserver/newsletters/daily/editions/{edition.pk}/"
     assert web in text and web in html
+    editions_due()  # the scheduler brings the edition's status up to date
     edition.refresh_from_db()
     assert edition.status == Edition.SENT and edition.sent_at is not None
     # the per-recipient link unsubscribes without signing in
@@ -149,17 +149,33 @@ def test_an_edition_reaches_each_confirmed_subscriber_once(edition, smtp_backend
     assert sub.status == "unsubscribed"
 
 
-def test_starting_a_send_twice_sends_nothing_twice(edition):
-    from masthead.newsletters.sending import SendError, edition_fanout_run
+def test_starting_a_send_twice_sends_nothing_twice(edition, smtp_backend):
+    from masthead.mail.models import BulkDelivery, BulkSend
+    from masthead.newsletters.sending import SendError
 
     edition_send_start(edition=edition)
     with pytest.raises(SendError):
         edition_send_start(edition=edition)
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.SENDING)
-    edition_fanout_run(edition_id=edition.pk)
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.SENDING)
-    edition_fanout_run(edition_id=edition.pk)  # a retried task after a crash
-    assert Delivery.objects.filter(template="newsletters/edition").count() == 2
+    run_pending_tasks()
+    run_pending_tasks()
+    assert BulkSend.objects.filter(key=f"newsletters:edition:{edition.pk}").count() == 1
+    assert BulkDelivery.objects.count() == 2
+    assert len(smtp_backend.wait_for(2)) == 2
+
+
+def test_a_failed_send_is_never_called_sent(edition, smtp_backend):
+    from masthead.newsletters.sending import edition_progress
+
+    smtp_backend.fail_next(5, "550 5.1.1 No such mailbox")
+    edition_send_start(edition=edition)
+    for _ in range(3):
+        run_pending_tasks()
+    edition.refresh_from_db()
+    progress = edition_progress(edition)
+    assert progress["failed"] == 2 and progress["sent"] == 0
+    edition.refresh_from_db()
+    assert edition.status == Edition.FAILED
+    assert edition.get_status_display() == "Failed"
 
 
 def test_a_scheduled_edition_goes_out_when_due(edition):
@@ -193,8 +209,10 @@ def test_the_edition_desk_previews_tests_and_sends(admin_client, admin_user, edi
     text = admin_client.get(desk + "preview.text").content.decode()
     assert text.startswith("Subject: The Daily Briefing: harbour")
     admin_client.post(desk, {"action": "test"})
-    test = Delivery.objects.get(to=admin_user.email)
-    assert test.context["is_test"] is True
+    from masthead.mail.models import BulkSend
+
+    test = BulkSend.objects.get(source="newsletter_test")
+    assert test.context["is_test"] is True and test.source_args == {"address": admin_user.email}
     admin_client.post(desk, {"action": "schedule", "send_at": "2026-03-11T07:30"})
     edition.refresh_from_db()
     assert edition.status == Edition.SCHEDULED
@@ -202,8 +220,10 @@ def test_the_edition_desk_previews_tests_and_sends(admin_client, admin_user, edi
     edition.refresh_from_db()
     assert edition.status == Edition.SENDING
     run_pending_tasks()
+    run_pending_tasks()
     progress = json.loads(admin_client.get(desk + "progress/").content)
     assert progress["total"] == 2 and progress["sent"] == 2 and progress["failed"] == 0
+    assert progress["status_label"] == "Sent" and progress["done"] is True
 
 
 def test_the_desk_is_for_editors_only(client, edition):
