@@ -25,6 +25,8 @@ def daily(db):
 @pytest.fixture
 def letters(daily):
     """The daily and three others, in catalogue order (one inactive)."""
+    daily.sort_order = 10
+    daily.save()
     city = Newsletter.objects.create(
         slug="city-desk", name="City Desk", description="Council and transit.",
         frequency="weekly", sort_order=20,
