@@ -195,16 +195,18 @@ def subscription_toggle(*, user, newsletter: Newsletter, on: bool) -> str:
     return NewsletterSubscription.UNSUBSCRIBED
 
 
-def newsletter_suggestions(*, exclude: Newsletter, user=None, limit: int = 3) -> list[Newsletter]:
-    """ "You might also like:" — other active newsletters, the reader's own left out."""
-    taken: set[int] = {exclude.pk}
+def newsletter_suggestions(*, exclude: list[str], user=None, limit: int = 3) -> list[Newsletter]:
+    """ "You might also like:" — other active newsletters: not those just signed up
+    for (``exclude``, slugs), nor, for a signed-in reader, those they take."""
+    taken: set[int] = set()
     if user is not None and getattr(user, "is_authenticated", False):
-        taken |= {
+        taken = {
             pk
             for pk, sub in reader_subscriptions(user).items()
             if sub.status == NewsletterSubscription.ACTIVE
         }
-    return list(newsletters_active().exclude(pk__in=taken)[:limit])
+    others = newsletters_active().exclude(slug__in=exclude).exclude(pk__in=taken)
+    return list(others[:limit])
 
 
 def subscriber_counts(*, newsletter: Newsletter, days: int = 30, today=None) -> list[tuple]:

@@ -9,6 +9,8 @@ the page cache: a whole page without JavaScript, a fragment as JSON for
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +25,8 @@ from .editions import edition_context, edition_latest
 from .forms import SignupForm, ToggleForm
 from .limits import newsletter_limit_message
 from .models import Edition, NewsletterSubscription
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -51,6 +55,10 @@ def _answer(request: HttpRequest, context: dict, *, status: int = 200) -> HttpRe
     return _private(render(request, "newsletters/signup_page.html", context, status=status))
 
 
+def _slugs(value: str) -> list[str]:
+    return [slug for slug in value.split(",")[:20] if _SLUG.fullmatch(slug)]
+
+
 @require_POST
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST)
@@ -70,11 +78,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         context["notice"] = notice
         return _answer(request, context, status=429)
     outcome = services.subscription_request(email=email, newsletter=newsletter, user=request.user)
+    # The newsletters signed up for from this box so far, so suggestions move on.
+    added = [newsletter.slug, *_slugs(request.POST.get("added", ""))]
     context.update(
         done=True,
         active=outcome == NewsletterSubscription.ACTIVE,
         email=email,
-        suggestions=services.newsletter_suggestions(exclude=newsletter, user=request.user),
+        added=",".join(added),
+        suggestions=services.newsletter_suggestions(exclude=added, user=request.user),
     )
     return _answer(request, context)
 

@@ -172,8 +172,16 @@ def test_one_click_add_from_the_suggestions(client, letters):
         r'value="city-desk">\s*<input type="hidden" name="email" value="([^"]+)"', body
     )
     assert form and form[1] == "more@example.org"
-    again = post_signup(client, "more@example.org", newsletter="city-desk").content.decode()
+    added = re.search(r'name="added" value="([^"]*)"', body)[1]
+    assert added == "daily"
+    again = client.post(
+        SIGNUP, {"email": "more@example.org", "newsletter": "city-desk", "added": added}
+    ).content.decode()
     assert SUCCESS in again
+    # suggestions move on: neither the daily nor City Desk again
+    assert 'aria-label="Add Climate Watch"' in again
+    assert 'aria-label="Add The Daily Briefing"' not in again
+    assert 'aria-label="Add City Desk"' not in again
     assert NewsletterSubscription.objects.filter(email="more@example.org").count() == 2
 
 
