@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .services import EmailError
+# No model imports here: sources register at import time, possibly before Django is set up.
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,8 @@ def recipient_source(name: str) -> Callable[[RecipientSource], RecipientSource]:
 
 def recipient_source_get(name: str) -> RecipientSource:
     """The source registered as ``name``; EmailError if there is none."""
+    from .services import EmailError
+
     try:
         return _sources[name]
     except KeyError:
@@ -57,6 +59,8 @@ def recipient_source_get(name: str) -> RecipientSource:
 
 def recipients_page(*, source: str, args: dict, after: int, limit: int) -> list[Recipient]:
     """One page from a source, checked: refs ascending and all above ``after``."""
+    from .services import EmailError
+
     page = list(recipient_source_get(source)(args=args, after=after, limit=limit))
     previous = after
     for recipient in page:

@@ -51,6 +51,12 @@ def run_scheduled_jobs() -> None:
     except Exception:
         logger.exception("Sweeping stuck email deliveries failed; will retry")
     try:
+        from masthead.mail.bulk import bulk_sweep
+
+        bulk_sweep()  # bulk-send work whose worker died (a lapsed lease) or whose task was lost
+    except Exception:
+        logger.exception("Sweeping bulk sends failed; will retry")
+    try:
         from masthead.newsletters.scheduling import editions_due
 
         editions_due()  # compose today's editions at their time, send scheduled ones

@@ -149,6 +149,14 @@ if not _email and MASTHEAD_DEMO:
     EMAIL_BACKEND = "masthead.mail.backends.MailboxBackend"
 DEFAULT_FROM_EMAIL = env.raw("DEFAULT_FROM_EMAIL", "Masthead <news@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# django-anymail (EMAIL_URL=anymail://<provider>): every ANYMAIL_<NAME> variable becomes
+# ANYMAIL["<NAME>"], e.g. ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET=user:password.
+ANYMAIL = env.prefixed("ANYMAIL_")
+# Bulk sending (mail/bulk.py, mail/sending.py; README "Bulk sending").
+MAIL_RATE = env.integer("MAIL_RATE", 0, minimum=0)  # messages/s per worker process; 0: no limit
+MAIL_BULK_CONNECTIONS = env.integer("MAIL_BULK_CONNECTIONS", 4, minimum=1)
+MAIL_BULK_BATCH_SIZE = env.integer("MAIL_BULK_BATCH_SIZE", 1000, minimum=1)
+MAIL_BULK_LEASE_SECONDS = env.integer("MAIL_BULK_LEASE_SECONDS", 60, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,7 @@ instead of surfacing later as an obscure error deep inside a request.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,15 @@ def raw(name: str, default: str | None = None) -> str | None:
     if value is None or value.strip() == "":
         return default
     return value.strip()
+
+
+def prefixed(prefix: str) -> dict[str, str]:
+    """Every variable named ``<prefix><NAME>``, as ``{NAME: value}``."""
+    return {
+        key[len(prefix) :]: value.strip()
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and value.strip()
+    }
 
 
 def required(name: str, hint: str) -> str:
@@ -135,7 +145,9 @@ def redis_url(name: str) -> str | None:
 
 def email(name: str) -> dict:
     """Parse ``EMAIL_URL``: ``smtp://user:pass@host:port`` (``smtps://`` for TLS,
-    ``?starttls=1`` for STARTTLS), ``console:`` or ``locmem:``."""
+    ``?starttls=1`` for STARTTLS), ``anymail://<provider>`` (a django-anymail
+    backend, e.g. ``anymail://postmark``; its keys from ``ANYMAIL_*`` variables),
+    ``console:`` or ``locmem:``."""
     from urllib.parse import parse_qs, unquote
 
     value = raw(name)
@@ -146,8 +158,16 @@ def email(name: str) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parts.scheme == "anymail":
+        provider = parts.hostname or ""
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", provider):
+            raise SettingError(f"{name} must name a provider, e.g. anymail://postmark")
+        return {"EMAIL_BACKEND": f"anymail.backends.{provider}.EmailBackend"}
     if parts.scheme not in {"smtp", "smtps"}:
-        raise SettingError(f"{name} must start with smtp://, smtps:// or console:, not {value!r}")
+        raise SettingError(
+            f"{name} must start with smtp://, smtps://, anymail://, console: or locmem:, "
+            f"not {value!r}"
+        )
     if not parts.hostname:
         raise SettingError(f"{name} must name a host, e.g. smtp://127.0.0.1:1025")
     try:

@@ -1,23 +1,4 @@
-"""A recipient source for the engine's tests, fault test and benchmark:
-``count`` numbered readers, generated page by page (nothing held in memory)."""
+"""The engine's tests use the benchmark's recipient source: ``count`` numbered
+readers (``bench/recipients.py``), registered as "numbered" on import."""
 
-from __future__ import annotations
-
-from masthead.mail.recipients import Recipient, recipient_source
-
-SITE = "http://testserver"
-
-
-@recipient_source("numbered")
-def numbered_readers(*, args: dict, after: int, limit: int) -> list[Recipient]:
-    last = min(after + limit, int(args["count"]))
-    site = args.get("site", SITE)
-    domain = args.get("domain", "example.org")
-    return [
-        Recipient(
-            ref=n,
-            address=f"reader{n}@{domain}",
-            context={"unsubscribe_url": f"{site}/newsletters/unsubscribe/{n}/"},
-        )
-        for n in range(after + 1, last + 1)
-    ]
+from bench import recipients  # noqa: F401
