@@ -66,3 +66,16 @@ class SeriesAlert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def send_summary(self) -> str:
+        """The alert's send as the admin lists it: status and counts."""
+        if not self.send_ref:
+            return "Not sent"
+        from masthead.mail.bulk import bulk_send_progress
+
+        p = bulk_send_progress(send_id=int(self.send_ref))
+        return (
+            f"{p['status']}: {p['sent']} sent, {p['failed']} failed, "
+            f"{p['suppressed']} suppressed, {p['queued']} queued"
+        )

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.services import safe_next_url
+from masthead.core.origin import request_same_origin
 
 from . import links, services
 from .forms import FollowForm, FollowToggleForm
@@ -27,6 +28,12 @@ def _series_model():
     """The series a follow points at (a ``content`` model, reached through the
     foreign key rather than an import: content sits above this app)."""
     return SeriesFollow._meta.get_field("series").related_model
+
+
+def _acting_reader(request: HttpRequest):
+    """The signed-in reader, when the POST came from this site; else nobody, so a
+    forged cross-site POST is answered as a stranger's (double opt-in)."""
+    return request.user if request_same_origin(request) else None
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -41,6 +48,7 @@ def _answer(request: HttpRequest, context: dict, *, status: int = 200) -> HttpRe
     return _private(render(request, "alerts/follow_page.html", context, status=status))
 
 
+@csrf_exempt  # no token on shared pages: see core/origin.py for what stands in for it
 @require_POST
 def follow(request: HttpRequest) -> HttpResponse:
     form = FollowForm(request.POST)
@@ -59,7 +67,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     if notice:
         context["notice"] = notice
         return _answer(request, context, status=429)
-    outcome = services.follow_request(email=email, series=series, user=request.user)
+    outcome = services.follow_request(email=email, series=series, user=_acting_reader(request))
     context.update(done=True, active=outcome == SeriesFollow.ACTIVE)
     return _answer(request, context)
 

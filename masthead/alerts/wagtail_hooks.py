@@ -17,7 +17,7 @@ class SeriesFollowViewSet(SnippetViewSet):
 class SeriesAlertViewSet(SnippetViewSet):
     model = SeriesAlert
     icon = "mail"
-    list_display = ["title", "series", "created_at"]
+    list_display = ["title", "series", "created_at", "send_summary"]
     list_filter = ["series"]
     search_fields = ["title"]
     inspect_view_enabled = True

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masthead.accounts.services import safe_next_url
+from masthead.core.origin import request_same_origin
 
 from . import links, services
 from .editions import edition_context, edition_latest
@@ -27,6 +28,12 @@ from .limits import newsletter_limit_message
 from .models import Edition, NewsletterSubscription
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
+
+def _acting_reader(request: HttpRequest):
+    """The signed-in reader, when the POST came from this site; else nobody, so a
+    forged cross-site POST is answered as a stranger's (double opt-in)."""
+    return request.user if request_same_origin(request) else None
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -59,6 +66,7 @@ def _slugs(value: str) -> list[str]:
     return [slug for slug in value.split(",")[:20] if _SLUG.fullmatch(slug)]
 
 
+@csrf_exempt  # no token on shared pages: see core/origin.py for what stands in for it
 @require_POST
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST)
@@ -77,7 +85,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if notice:
         context["notice"] = notice
         return _answer(request, context, status=429)
-    outcome = services.subscription_request(email=email, newsletter=newsletter, user=request.user)
+    outcome = services.subscription_request(
+        email=email, newsletter=newsletter, user=_acting_reader(request)
+    )
     # The newsletters signed up for from this box so far, so suggestions move on.
     added = [newsletter.slug, *_slugs(request.POST.get("added", ""))]
     context.update(
@@ -85,7 +95,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         active=outcome == NewsletterSubscription.ACTIVE,
         email=email,
         added=",".join(added),
-        suggestions=services.newsletter_suggestions(exclude=added, user=request.user),
+        suggestions=services.newsletter_suggestions(exclude=added, user=_acting_reader(request)),
     )
     return _answer(request, context)
 

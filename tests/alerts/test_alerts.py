@@ -78,6 +78,7 @@ def test_first_publish_alerts_each_confirmed_follower_once(
     assert SeriesAlert.objects.count() == 1
     assert BulkDelivery.objects.count() == 2
     assert len(smtp_backend.messages) == 2
+    assert SeriesAlert.objects.get().send_summary.startswith("sent: 2 sent, 0 failed")
 
 
 def test_a_scheduled_first_publish_alerts_once_and_a_second_schedule_never(
@@ -121,3 +122,13 @@ def test_followers_who_confirm_later_get_later_stories_only(section, series, smt
     SeriesFollow.objects.create(series=series, email="late@example.org", status="active")
     deliver_all()
     assert [m["To"] for m in smtp_backend.wait_for(1)] == ["early@example.org"]
+
+
+def test_the_admin_lists_follows_and_each_alert_s_send(admin_client, section, series, followers):
+    new_story(section, series).save_revision().publish()
+    deliver_all()
+    alerts = admin_client.get("/admin/snippets/alerts/seriesalert/").content.decode()
+    assert "The pump station nobody inspected" in alerts
+    assert "sent: 2 sent, 0 failed, 0 suppressed, 0 queued" in alerts
+    follows = admin_client.get("/admin/snippets/alerts/seriesfollow/?q=one").content.decode()
+    assert "one@example.org" in follows
