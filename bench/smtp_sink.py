@@ -69,7 +69,9 @@ class SinkProtocol(asyncio.Protocol):
         verb = line[:4].upper()
         write = self.transport.write
         if verb == b"EHLO":
-            write(b"250-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 52428800\r\n")
+            write(
+                b"250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 52428800\r\n"
+            )
         elif verb == b"MAIL":
             self.rcpts = []
             write(b"250 2.1.0 Ok\r\n")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("masthead.accounts.urls")),
     path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
+    path("mail/webhooks/", include("masthead.mail.webhook_urls")),  # provider bounce/complaint
     path("newsletters/", include("masthead.newsletters.urls")),
     path("alerts/", include("masthead.alerts.urls")),
     path("", include("masthead.metering.urls")),  # /wall/, /welcome/<token>/

@@ -189,4 +189,8 @@ class Suppression(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.address} ({self.get_reason_display()})"
+        return self.address
+
+    def clean(self) -> None:
+        # Before the unique check, so "A@x.org" meets an existing "a@x.org".
+        self.address = (self.address or "").strip().lower()

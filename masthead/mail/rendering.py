@@ -48,7 +48,7 @@ def html_inline_css(html: str) -> str:
     return _inliner().inline(html)
 
 
-def _render_parts(template: str, context: dict) -> RenderedEmail:
+def _render_parts(template: str, context: dict, *, inline: bool = True) -> RenderedEmail:
     if not _TEMPLATE_NAME.match(template):
         raise EmailError(f"Not a template name: {template!r}")
     base = f"email/{template}"
@@ -56,7 +56,9 @@ def _render_parts(template: str, context: dict) -> RenderedEmail:
     subject_template = get_template(f"{base}.subject.txt").template
     subject = " ".join(subject_template.render(Context(context, autoescape=False)).split())
     text = render_to_string(f"{base}.txt", context)
-    html = html_inline_css(render_to_string(f"{base}.html", context))
+    html = render_to_string(f"{base}.html", context)
+    if inline:
+        html = html_inline_css(html)
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
@@ -77,12 +79,18 @@ class PreparedEmail:
         # An ampersand in the stand-in shows where the template escapes: escaped
         # it reads "&amp;mh…&amp;" and takes an escaped value.
         self._standins = {key: f"&mh{token}x{i}&" for i, key in enumerate(personal_keys)}
-        rendered = email_render(template=template, context=context, personal=self._standins)
-        self.site_name = _site_context()["site_name"]
-        self.subject, self.text, self.html = rendered.subject, rendered.text, rendered.html
+        site = _site_context()
+        self.site_name = site["site_name"]
+        raw = _render_parts(template, {**context, **self._standins, **site}, inline=False)
+        self.subject, self.text, self._raw_html = raw.subject, raw.text, raw.html
+        # Inlined once; the stand-ins come out of the inliner as they went in.
+        self.html = html_inline_css(raw.html)
 
     def personalise(self, personal: dict) -> RenderedEmail:
-        subject, text, html = self.subject, self.text, self.html
+        return self._substitute(personal, self.html)
+
+    def _substitute(self, personal: dict, html: str) -> RenderedEmail:
+        subject, text = self.subject, self.text
         for key, standin in self._standins.items():
             value = str(personal.get(key, ""))
             escaped = str(escape(value))
@@ -93,9 +101,11 @@ class PreparedEmail:
         return RenderedEmail(subject=subject, text=text, html=html)
 
     def matches(self, personal: dict) -> bool:
-        """Whether substitution gives exactly what a full render gives."""
-        full = email_render(template=self.template, context=self.context, personal=personal)
-        return full == self.personalise(personal)
+        """Whether substitution gives exactly what a full render gives (before
+        inlining: the inliner re-serialises, e.g. ``&quot;`` in text as ``"``)."""
+        context = {**self.context, **personal, **_site_context()}
+        full = _render_parts(self.template, context, inline=False)
+        return full == self._substitute(personal, self._raw_html)
 
 
 def email_prepare(*, template: str, context: dict, personal_keys: list[str]) -> PreparedEmail:

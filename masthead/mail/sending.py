@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from .bulk import _enqueue, bulk_send_finish, lease
 from .models import BulkBatch, BulkDelivery, BulkSend
+from .recording import recorder_open
 from .rendering import email_prepare, email_render
 from .services import MAX_ATTEMPTS, _is_transient, _message_id, retry_delay
 from .suppression import suppressed_among
-from .transport import RateLimiter, from_header, transport_open
+from .transport import LeaseLost, RateLimiter, from_header, transport_open
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +93,8 @@ class _BatchJob:
                 self.lost = True
 
     def run(self, rows: list) -> None:
-        if connection.vendor == "postgresql":
-            # A SIGKILLed worker loses nothing committed; only a crash of the
-            # database server itself could forget the last moment's records.
-            with connection.cursor() as cursor:
-                cursor.execute("SET synchronous_commit TO off")
         transport = transport_open()
+        recorder = recorder_open()
         try:
             for index, (delivery_id, ref, to, context, attempts) in enumerate(rows):
                 self.renew_if_due()
@@ -122,7 +119,12 @@ class _BatchJob:
                         to=to,
                         message_id=_message_id(f"bulk:{self.send.key}:{ref}"),
                         headers=list_unsubscribe_headers(context),
+                        # The previous message's record must be in before this one is accepted.
+                        ready=recorder.wait,
                     )
+                except LeaseLost:
+                    self.lost = True
+                    return
                 except Exception as exc:
                     transient = is_transient(exc)
                     if transient and _is_connect_failure(exc):
@@ -131,12 +133,11 @@ class _BatchJob:
                         return
                     _record_failure([delivery_id], attempts, exc, transient=transient)
                     continue
-                recorded = BulkDelivery.objects.filter(pk=delivery_id, status=QUEUED).update(
-                    status=SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-                )
-                if not recorded:  # another worker took the batch over
-                    self.lost = True
+                recorder.start(delivery_id)
         finally:
+            if not recorder.wait():
+                self.lost = True
+            recorder.close()
             transport.close()
 
 
@@ -230,7 +231,9 @@ def _settle(batch_id: int, token: str, in_batch, send_id: int) -> str:
         next_due = in_batch.aggregate(due=Min("next_attempt_at"))["due"]
         mine = BulkBatch.objects.filter(pk=batch_id, claim=token)
         if next_due is not None or in_batch.exists():
-            next_due = next_due or timezone.now()
+            # Rows left without a retry time: a sending thread broke (say, the
+            # database went away); try again in a while, not in a tight loop.
+            next_due = next_due or timezone.now() + retry_delay(1)
             mine.update(
                 status=BulkBatch.Status.PENDING, claim="", lease_until=None, due_at=next_due
             )

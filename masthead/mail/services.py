@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masthead.core.db import insert_or_ignore
@@ -208,15 +207,14 @@ def _from_email(site_name: str) -> str:
 
 def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
     """The multipart (plain text + HTML) message for a delivery, rendered now."""
-    context = {**delivery.context, **_site_context()}
-    base = f"email/{delivery.template}"
-    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-    text = render_to_string(f"{base}.txt", context)
-    html = render_to_string(f"{base}.html", context)
+    from .rendering import email_render  # CSS inlined, as every email (rendering.py)
+
+    rendered = email_render(template=delivery.template, context=delivery.context)
+    subject, text, html = rendered.subject, rendered.text, rendered.html
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=_from_email(context["site_name"]),
+        from_email=_from_email(_site_context()["site_name"]),
         to=[delivery.to],
         headers={**delivery.headers, "Message-ID": delivery.message_id},
     )

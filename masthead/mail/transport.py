@@ -15,16 +15,19 @@ import binascii
 import contextlib
 import re
 import smtplib
+import socket
 import time
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
-from .rendering import RenderedEmail
+if TYPE_CHECKING:
+    from .rendering import RenderedEmail
 
 _BOUNDARY = "=_mh-alt-7a3f"  # "=" never appears unescaped in quoted-printable text
 
@@ -82,12 +85,69 @@ def mime_bytes(
     )
 
 
+class LeaseLost(Exception):
+    """The batch passed to another worker: the message in hand must not be sent."""
+
+
+def smtp_exchange(client: smtplib.SMTP, envelope: str, to: str, data: bytes, ready=None) -> None:
+    """One message over an open connection, as ``smtplib.SMTP.sendmail`` would
+    send it but with two differences. MAIL, RCPT and DATA go in one write when
+    the server offers PIPELINING (RFC 2920): two round trips instead of four.
+    And ``ready()``, if given, is called before the final "." that makes the
+    server accept the message; the caller waits there for the previous
+    message's record, so that wait overlaps this message's exchange. If
+    ``ready()`` is false the connection is dropped without the ".", and the
+    server discards the message. Raises smtplib's exceptions for refusals."""
+    client.ehlo_or_helo_if_needed()  # Django's backend opens without EHLO when no TLS or login
+    if not getattr(client, "_mh_nodelay", False):
+        # The final "." is a small write after the body: without NODELAY, Nagle's
+        # algorithm holds it until the server's delayed ACK (40 ms) arrives.
+        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client._mh_nodelay = True
+    commands = [f"MAIL FROM:<{envelope}>", f"RCPT TO:<{to}>", "DATA"]
+    if client.has_extn("pipelining"):
+        client.send(("\r\n".join(commands) + "\r\n").encode("ascii"))
+        replies = [client.getreply() for _ in commands]
+    else:
+        replies = []
+        for command in commands:
+            client.putcmd(command)
+            replies.append(client.getreply())
+            if replies[-1][0] >= 400:
+                break
+    (mail_code, mail_reply), rcpt = replies[0], replies[1:2]
+    if mail_code != 250:
+        _reset(client)
+        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, envelope)
+    if rcpt and rcpt[0][0] not in (250, 251):
+        _reset(client, in_data=len(replies) == 3 and replies[2][0] == 354)
+        raise smtplib.SMTPRecipientsRefused({to: rcpt[0]})
+    data_code, data_reply = replies[2] if len(replies) == 3 else (554, b"no DATA")
+    if data_code != 354:
+        _reset(client)
+        raise smtplib.SMTPDataError(data_code, data_reply)
+    body = smtplib._quote_periods(data)
+    client.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+    if ready is not None and not ready():
+        client.close()  # no final ".": the server never accepts this message
+        raise LeaseLost()
+    client.send(b".\r\n")
+    code, reply = client.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset(client: smtplib.SMTP, *, in_data: bool = False) -> None:
+    if in_data:  # a server that said 354 anyway: end the empty message, then reset
+        client.send(b".\r\n")
+        client.getreply()
+    client.rset()
+
+
 class Transport:
     """One open connection to the mail server or provider, reused for many messages."""
 
-    def send(
-        self, *, rendered: RenderedEmail, sender: str, to: str, message_id: str, headers: dict
-    ) -> None:
+    def send(self, *, rendered, sender, to, message_id, headers, ready=None) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -102,29 +162,22 @@ class SMTPTransport(Transport):
         self.backend = get_connection(fail_silently=False)
         self.envelope = envelope_sender()
 
-    def send(self, *, rendered, sender, to, message_id, headers) -> None:
+    def send(self, *, rendered, sender, to, message_id, headers, ready=None) -> None:
         data = mime_bytes(
             rendered=rendered, sender=sender, to=to, message_id=message_id, headers=headers
         )
         if self.backend.connection is None:
             self.backend.open()
         try:
-            self.backend.connection.sendmail(self.envelope, [to], data)
-        except smtplib.SMTPRecipientsRefused:
-            self._reset()
-            raise
-        except (smtplib.SMTPServerDisconnected, OSError):
-            self._drop()
+            smtp_exchange(self.backend.connection, self.envelope, to, data, ready)
+        except LeaseLost:
+            self.backend.connection = None
             raise
         except smtplib.SMTPResponseException:
-            self._reset()
-            raise
-
-    def _reset(self) -> None:
-        try:
-            self.backend.connection.rset()
-        except (smtplib.SMTPException, OSError):
+            raise  # a refusal: the connection is fine (smtp_exchange reset it)
+        except OSError:  # disconnected, refused, timed out (SMTPException is an OSError)
             self._drop()
+            raise
 
     def _drop(self) -> None:
         # A broken connection may fail to close; it is gone anyway.
@@ -133,7 +186,8 @@ class SMTPTransport(Transport):
         self.backend.connection = None
 
     def close(self) -> None:
-        self.backend.close()
+        with contextlib.suppress(Exception):
+            self.backend.close()
 
 
 class BackendTransport(Transport):
@@ -143,7 +197,9 @@ class BackendTransport(Transport):
         self.backend = get_connection(fail_silently=False)
         self.backend.open()
 
-    def send(self, *, rendered, sender, to, message_id, headers) -> None:
+    def send(self, *, rendered, sender, to, message_id, headers, ready=None) -> None:
+        if ready is not None and not ready():
+            raise LeaseLost()
         message = EmailMultiAlternatives(
             subject=rendered.subject,
             body=rendered.text,

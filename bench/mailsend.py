@@ -1,0 +1,188 @@
+"""``python -m bench.mailsend --database-url postgres://…``: bulk-send throughput.
+
+A send to ``--recipients`` readers (100,000) on PostgreSQL through ``masthead
+worker`` into a counting SMTP sink on 127.0.0.1, end to end: from
+``bulk_send_start`` to the send settled as *sent*, fan-out included. Also a send
+to ``--small`` (10,000) in a fresh worker, so the two peaks show whether the
+worker's memory grows with the send. In the same run, before and after, the
+sink's ceiling: a plain smtplib client per connection pushing the same message,
+pre-rendered. Goals: >= 1,500 messages/s, >= 50 % of the ceiling, worker peak
+under 250 MB and flat from 10,000 to 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .mailrig import Rig, push
+
+GOAL_RATE, GOAL_RATIO, GOAL_MB = 1500, 0.5, 250
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.mailsend", description=__doc__)
+    parser.add_argument("--database-url", required=True, help="PostgreSQL on 127.0.0.1")
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--connections", type=int, default=4, help="MAIL_BULK_CONNECTIONS")
+    parser.add_argument("--ceiling-count", type=int, default=30_000)
+    parser.add_argument("--quick", action="store_true", help="20,000 and 5,000 recipients")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.recipients, args.small, args.ceiling_count = 20_000, 5_000, 10_000
+    return args
+
+
+def _clear() -> None:
+    """Forget earlier sends (TRUNCATE: a cascading delete of 100,000 rows is slow)."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE mail_bulkdelivery, mail_bulkbatch, mail_bulksend")
+    DBTaskResult.objects.filter(task_path__contains=".bulk_").delete()
+
+
+def _wait_for_worker(rig: Rig) -> None:
+    deadline = time.monotonic() + 60
+    log = rig.tmp / "worker.log"
+    while "processing queues" not in (log.read_text() if log.exists() else ""):
+        if time.monotonic() > deadline or rig.worker.poll() is not None:
+            raise SystemExit(f"bench: the worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.05)
+
+
+CONTEXT = {
+    "subject": "The Morning Brief: harbour reopens, council votes",
+    "heading": "Good morning",
+    "paragraphs": [
+        "The harbour reopened at dawn after three weeks of repairs; the first ferry left on time.",
+        "The council votes tonight on the cycle lanes along the river road.",
+    ]
+    * 6,
+}
+
+
+def _send(rig: Rig, count: int) -> dict:
+    from masthead.mail.bulk import bulk_send_start
+    from masthead.mail.models import BulkSend
+
+    _clear()
+    rig.start_worker()
+    _wait_for_worker(rig)
+    before = rig.received()
+    started = time.perf_counter()
+    send = bulk_send_start(
+        key=f"bench-{count}-{secrets.token_hex(4)}",
+        template="mail/notice",
+        context=CONTEXT,
+        source="numbered",
+        source_args={"count": count, "site": "http://127.0.0.1:8000"},
+    )
+    deadline = time.monotonic() + 1800
+    while (status := BulkSend.objects.get(pk=send.pk).status) in ("queued", "sending"):
+        if time.monotonic() > deadline or rig.worker.poll() is not None:
+            raise SystemExit(f"bench: the send did not finish ({status})")
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    peak = rig.worker_memory_mb("VmHWM")
+    received = rig.received() - before
+    rig.stop_worker()
+    return {
+        "recipients": count,
+        "status": status,
+        "received": received,
+        "seconds": elapsed,
+        "per_s": count / elapsed,
+        "peak_mb": peak,
+    }
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from . import __main__ as bench_main
+
+    bench_main._local(args.database_url, "--database-url")
+    bench_main._ensure_postgres_database(args.database_url)
+    with (
+        tempfile.TemporaryDirectory(prefix="masthead-mailsend-") as tmp,
+        Rig(Path(tmp), database_url=args.database_url,
+            MAIL_BULK_CONNECTIONS=str(args.connections)) as rig,
+    ):  # fmt: skip
+        os.environ.update(rig.env)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from masthead.mail.rendering import email_render
+        from masthead.mail.sending import list_unsubscribe_headers
+        from masthead.mail.transport import from_header, mime_bytes
+
+        from . import recipients  # noqa: F401 (registers the "numbered" source)
+
+        call_command("migrate", verbosity=0, interactive=False)
+        personal = {"unsubscribe_url": "http://127.0.0.1:8000/newsletters/unsubscribe/1/"}
+        message = mime_bytes(
+            rendered=email_render(template="mail/notice", context=CONTEXT, personal=personal),
+            sender=from_header(""),
+            to="ceiling@example.org",
+            message_id="<ceiling@localhost>",
+            headers=list_unsubscribe_headers(personal),
+        )
+        print(f"bench.mailsend: message of {len(message):,} bytes, "
+              f"{args.connections} SMTP connections", flush=True)  # fmt: skip
+        ceilings = [push(rig.port, message, count=args.ceiling_count, connections=args.connections)]
+        print(f"  sink ceiling (plain client)  {ceilings[0]:>8,.0f} msg/s", flush=True)
+        runs = []
+        for count in (args.small, args.recipients):
+            runs.append(_send(rig, count))
+            r = runs[-1]
+            print(f"  bulk send {count:>7,}          {r['per_s']:>8,.0f} msg/s  "
+                  f"{r['seconds']:.1f} s  peak {r['peak_mb']:.0f} MB  {r['status']}", flush=True)  # fmt: skip
+        ceilings.append(
+            push(rig.port, message, count=args.ceiling_count, connections=args.connections)
+        )
+        print(f"  sink ceiling (plain client)  {ceilings[1]:>8,.0f} msg/s", flush=True)
+        _clear()
+    ceiling = sum(ceilings) / len(ceilings)
+    large, small = runs[1], runs[0]
+    ratio = large["per_s"] / ceiling
+    print()
+    print(f"{'run':<30}{'msg/s':>10}{'% ceiling':>11}{'seconds':>9}{'peak MB':>9}")
+    print(f"{'sink ceiling (mean of 2)':<30}{ceiling:>10,.0f}{'100%':>11}{'':>9}{'':>9}")
+    for r in runs:
+        label = f"bulk send {r['recipients']:,}"
+        print(f"{label:<30}{r['per_s']:>10,.0f}{r['per_s'] / ceiling:>11.0%}"
+              f"{r['seconds']:>9.1f}{r['peak_mb']:>9.0f}")  # fmt: skip
+    growth = large["peak_mb"] - small["peak_mb"]
+    met = (
+        large["per_s"] >= GOAL_RATE
+        and ratio >= GOAL_RATIO
+        and large["peak_mb"] < GOAL_MB
+        and growth < 0.1 * small["peak_mb"]
+        and all(r["status"] == "sent" and r["received"] == r["recipients"] for r in runs)
+    )
+    print(
+        f"\nGoals: >= {GOAL_RATE:,} msg/s, >= {GOAL_RATIO:.0%} of the ceiling, peak < {GOAL_MB} MB"
+        f" and flat ({small['peak_mb']:.0f} -> {large['peak_mb']:.0f} MB): "
+        f"{'met' if met else 'NOT met'}"
+    )
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, PostgreSQL, shared machine")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"ceiling": ceilings, "runs": runs, "ratio": ratio, "met": met}, indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
