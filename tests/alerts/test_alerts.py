@@ -14,6 +14,9 @@ from masthead.mail.models import BulkDelivery
 from tests.content.factories import AuthorFactory, ImageFactory
 from tests.tasks import run_pending_tasks
 
+# The engine's connections must see the rows on PostgreSQL: see tests/newsletters/conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def new_story(section, series, **fields) -> StoryPage:
     story = StoryPage(

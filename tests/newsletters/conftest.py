@@ -11,6 +11,17 @@ from masthead.newsletters.models import Newsletter
 
 
 @pytest.fixture(autouse=True)
+def _one_sending_connection(settings):
+    """Batches sent on the test's own database connection. With several, the
+    engine's sending threads open connections of their own, which on PostgreSQL
+    cannot see rows the test's open transaction wrote (a message then goes out
+    unrecorded, or not at all); the threads are the engine's to test. The same
+    holds for the engine's recording: tests that send mark themselves
+    ``SENDS`` (a transactional database) so that PostgreSQL runs see the rows."""
+    settings.MAIL_BULK_CONNECTIONS = 1
+
+
+@pytest.fixture(autouse=True)
 def _fresh_counters():
     cache.clear()  # rate-limit counters must not leak between tests
     yield
@@ -18,7 +29,7 @@ def _fresh_counters():
 
 
 @pytest.fixture
-def daily(db):
+def daily(home):
     return Newsletter.objects.get(slug="daily")
 
 
@@ -52,3 +63,8 @@ def without_tokens(html: str) -> str:
 def link_path(url: str) -> str:
     """The path of an absolute link from an email, for the test client."""
     return "/" + url.split("/", 3)[3]
+
+
+# Tests that run the sending engine: committed rows, so the engine's own
+# connections see them on PostgreSQL (see ``_one_sending_connection``).
+SENDS = pytest.mark.django_db(transaction=True)

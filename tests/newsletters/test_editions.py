@@ -14,6 +14,7 @@ from masthead.newsletters.models import Edition, EditionItem, NewsletterSubscrip
 from masthead.newsletters.scheduling import editions_due
 from masthead.newsletters.sending import edition_send_start
 from tests.content.factories import ImageFactory, publish_story
+from tests.newsletters.conftest import SENDS
 from tests.tasks import run_pending_tasks
 
 TZ = dt.UTC
@@ -120,6 +121,7 @@ def edition(daily, section):
     return edition
 
 
+@SENDS
 def test_an_edition_reaches_each_confirmed_subscriber_once(edition, smtp_backend):
     edition_send_start(edition=edition)
     run_pending_tasks()  # the fan-out
@@ -149,6 +151,7 @@ def test_an_edition_reaches_each_confirmed_subscriber_once(edition, smtp_backend
     assert sub.status == "unsubscribed"
 
 
+@SENDS
 def test_starting_a_send_twice_sends_nothing_twice(edition, smtp_backend):
     from masthead.mail.models import BulkDelivery, BulkSend
     from masthead.newsletters.sending import SendError
@@ -163,6 +166,7 @@ def test_starting_a_send_twice_sends_nothing_twice(edition, smtp_backend):
     assert len(smtp_backend.wait_for(2)) == 2
 
 
+@SENDS
 def test_a_failed_send_is_never_called_sent(edition, smtp_backend):
     from masthead.newsletters.sending import edition_progress
 
@@ -199,6 +203,7 @@ def test_the_web_version_shows_sent_editions_only(client, edition):
     assert f'href="{url}"' in catalogue  # the catalogue's sample is the latest edition
 
 
+@SENDS
 def test_the_edition_desk_previews_tests_and_sends(admin_client, admin_user, edition):
     desk = f"/admin/newsletters/editions/{edition.pk}/"
     page = admin_client.get(desk).content.decode()
