@@ -15,6 +15,8 @@ urlpatterns = [
     path("account/", include("masthead.accounts.urls")),
     path("mailbox/", include("masthead.mail.urls")),  # answers 404 unless demo or DEBUG
     path("mail/webhooks/", include("masthead.mail.webhook_urls")),  # provider bounce/complaint
+    path("newsletters/", include("masthead.newsletters.urls")),
+    path("alerts/", include("masthead.alerts.urls")),
     path("", include("masthead.metering.urls")),  # /wall/, /welcome/<token>/
     path("comments/", include("masthead.comments.urls")),
     path("", include("masthead.analytics.urls")),  # /most-read/ (fragment and page)

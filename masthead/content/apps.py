@@ -7,7 +7,7 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
-        from . import comment_threads, discovery, signals  # noqa: F401
+        from . import comment_threads, discovery, letters, signals  # noqa: F401
 
         comment_threads.register()
         discovery.connect()

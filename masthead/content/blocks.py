@@ -42,6 +42,17 @@ class VideoBlock(blocks.StructBlock):
         template = "content/blocks/video.html"
 
 
+class NewsletterSignupBlock(blocks.StructBlock):
+    """A newsletter's sign-up box inside a story (the same box for every reader)."""
+
+    newsletter = SnippetChooserBlock("newsletters.Newsletter")
+
+    class Meta:
+        icon = "mail"
+        label = "Newsletter sign-up"
+        template = "newsletters/blocks/signup.html"
+
+
 class StoryBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=BODY_FEATURES, template="content/blocks/paragraph.html"
@@ -54,3 +65,4 @@ class StoryBodyBlock(blocks.StreamBlock):
         help_text="A link to a post or video on another site (oEmbed).",
         template="content/blocks/embed.html",
     )
+    newsletter_signup = NewsletterSignupBlock()

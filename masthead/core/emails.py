@@ -16,3 +16,26 @@ from django.db.models.lookups import Exact
 def same_email(email: str, field: str = "email") -> Exact:
     """A filter: ``field`` is ``email`` in any case (``LOWER(field) = LOWER(email)``)."""
     return Exact(Lower(field), Lower(Value(email)))
+
+
+INVALID_EMAIL = "Please enter a valid email address"
+
+
+def signup_address(value: str) -> str:
+    """A reader-typed address as it will be stored, or ``ValueError`` with the
+    site's copy ("Please enter a valid email address").
+
+    ``email-validator`` without DNS: bad syntax and domains that can never
+    receive mail are refused; the domain is lower-cased, the local part kept;
+    local parts must be ASCII (SMTPUTF8 mailboxes cannot be reached reliably).
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    value = (value or "").strip()
+    if not value or len(value) > 254:
+        raise ValueError(INVALID_EMAIL)
+    try:
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise ValueError(INVALID_EMAIL) from None
+    return f"{result.local_part}@{result.domain.lower()}"

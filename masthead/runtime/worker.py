@@ -56,6 +56,12 @@ def run_scheduled_jobs() -> None:
         bulk_sweep()  # bulk-send work whose worker died (a lapsed lease) or whose task was lost
     except Exception:
         logger.exception("Sweeping bulk sends failed; will retry")
+    try:
+        from masthead.newsletters.scheduling import editions_due
+
+        editions_due()  # compose today's editions at their time, send scheduled ones
+    except Exception:
+        logger.exception("Composing or sending due editions failed; will retry")
     finally:
         close_old_connections()
     from masthead.analytics.aggregate import analytics_periodic

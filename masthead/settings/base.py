@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "masthead.comments",
     "masthead.analytics",
     "masthead.recommendations",
+    "masthead.alerts",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -263,6 +264,11 @@ for _old, _new in (
 # Comments posted and reported, per signed-in account and per connection.
 RATELIMIT_COMMENT_ACCOUNT = env.rate("RATELIMIT_COMMENT_ACCOUNT", "10/10m")
 RATELIMIT_COMMENT_IP = env.rate("RATELIMIT_COMMENT_IP", "30/10m")
+# Newsletter sign-up boxes and series follow boxes (newsletters/, alerts/).
+RATELIMIT_NEWSLETTER_IP = env.rate("RATELIMIT_NEWSLETTER_IP", "30/10m")
+RATELIMIT_NEWSLETTER_EMAIL = env.rate("RATELIMIT_NEWSLETTER_EMAIL", "10/h")
+RATELIMIT_FOLLOW_IP = env.rate("RATELIMIT_FOLLOW_IP", "30/10m")
+RATELIMIT_FOLLOW_EMAIL = env.rate("RATELIMIT_FOLLOW_EMAIL", "10/h")
 
 # Reader accounts (django-allauth): email only, no usernames. Verification is
 # "mandatory" because only then does sign-up answer the same for a taken address
