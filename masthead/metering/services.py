@@ -270,6 +270,18 @@ def setup_finish(
     return True
 
 
+def subscription_notice(*, user) -> str | None:
+    """The one-time word after set-up: what the reader now has, and until when."""
+    from .entitlements import reader_entitlement
+
+    entitlement = reader_entitlement(user)
+    if entitlement is None or not entitlement.active:
+        return None
+    until = timezone.localtime(entitlement.ends_at)
+    kind = "free digital subscription" if entitlement.kind == Entitlement.TRIAL else "subscription"
+    return f"Your {kind} is active until {until:%B} {until.day}, {until.year}."
+
+
 def setup_link_resend(*, email: str, next_url: str) -> None:
     """Send a fresh set-up link, or a sign-in link if the account is set up already.
 

@@ -11,6 +11,7 @@ raised as a ``core.errors`` refusal and answered by ``_wall_refused`` or
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -164,7 +165,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     form = SetupForm(request.POST or None, user=link.user)
     if request.method == "POST" and form.is_valid():
         ip, agent = _client(request)
-        services.setup_finish(
+        finished = services.setup_finish(
             link=link,
             token=token,
             password=form.cleaned_data["password"],
@@ -172,6 +173,9 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
             user_agent=agent,
             sign_in=lambda user: login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0]),
         )
+        notice = services.subscription_notice(user=link.user) if finished else None
+        if notice:
+            messages.success(request, notice)  # shown once, on the story the reader returns to
         return HttpResponseRedirect(link.next_url)
     return render(
         request,

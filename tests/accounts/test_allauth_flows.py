@@ -145,8 +145,22 @@ def test_sign_up_then_confirm_by_email(client, site):
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body)[1]
     assert "Please confirm that" in client.get(link).content.decode()
     client.post(link)
-    response = client.post(LOGIN, {"login": "new@example.org", "password": data["password1"]})
+    # Confirmed in the browser that signed up: signed in, not sent to the sign-in form.
+    assert client.get("/account/").status_code == 200
+    response = Client().post(LOGIN, {"login": "new@example.org", "password": data["password1"]})
     assert response["Location"] == "/account/"
+
+
+def test_confirming_in_another_browser_does_not_sign_that_browser_in(client, site):
+    """Only the session that signed up (and chose the password) is signed in."""
+    data = {"password1": "a long enough passphrase", "password2": "a long enough passphrase"}
+    client.post(SIGNUP, {"email": "new@example.org", **data})
+    run_pending_tasks()
+    [message] = mail.outbox
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body)[1]
+    other = Client()
+    other.post(link)
+    assert other.get("/account/")["Location"].startswith(LOGIN)
 
 
 def test_every_account_form_needs_csrf(site):

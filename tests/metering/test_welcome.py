@@ -91,6 +91,11 @@ def _whole_flow(client, stories, site_settings, smtp_backend):
     trial = Entitlement.objects.get(user=user)
     assert trial.kind == "trial" and trial.active
     assert trial.ends_at - trial.starts_at == timedelta(weeks=6)
+    # Said once, on the story the reader came back to; not on the next page.
+    until = timezone.localtime(trial.ends_at)
+    notice = f"Your free digital subscription is active until {until:%B} {until.day}, {until.year}."
+    assert whole.count(notice) == 1
+    assert notice not in client.get(story.url).content.decode()
     sub = NewsletterSubscription.objects.get(user=user)
     assert sub.newsletter.slug == "daily" and sub.status == "active" and sub.confirmed_at
     assert sorted(Consent.objects.filter(user=user).values_list("source", flat=True)) == [
