@@ -32,8 +32,10 @@ def test_a_wall_signup_in_its_own_transaction_commits_account_consent_email_and_
     from django_tasks_db.models import DBTaskResult
 
     from masthead.accounts.models import User
+    from masthead.core.models import SiteSettings
     from masthead.metering.services import wall_signup
 
+    SiteSettings.load()  # the settings row exists, as on any site past its first request
     with CaptureQueriesContext(connection) as queries:
         wall_signup(email="New.Reader@Example.org", agreed=True, ip="203.0.113.5", next_url="/")
     inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]

@@ -22,7 +22,7 @@ def _admin_sets_allowance(admin_client, allowance: int) -> None:
         "trial_weeks": str(site.trial_weeks), "terms_version": site.terms_version,
         "terms_page": "", "privacy_page": "",
     }  # fmt: skip
-    response = admin_client.post("/admin/settings/core/sitesettings/1/", form)
+    response = admin_client.post(f"/admin/settings/core/sitesettings/{site.pk}/", form)
     assert response.status_code == 302, response.content[:500]
     assert SiteSettings.objects.get().meter_allowance == allowance
 
