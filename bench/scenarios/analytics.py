@@ -48,7 +48,10 @@ end
 
 _INGEST = r"""
 import time
+from django.conf import settings
 from masthead.analytics.ingest import view_record, views_flush
+
+settings.ANALYTICS_FLUSH_THREAD = False  # one timed flush at the end, not a thread alongside
 
 N = {views}
 agent = {agent!r}

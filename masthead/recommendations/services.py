@@ -47,9 +47,14 @@ def related_compute(*, story_id: int) -> list[int]:
     """Compute and store ``story_id``'s "More on this"; refresh its neighbours' lists too.
 
     A new story can belong on the lists of the stories it resembles, so those
-    are recomputed with it (their lists only; not the whole site).
+    are recomputed with it (their lists only; not the whole site). The index is
+    rebuilt when it lacks the story; an edited story's new text counts from the
+    next rebuild (at most ``INDEX_TTL`` later), so a burst of publishes (the
+    demo's first start, an import) builds it once rather than per story.
     """
-    index = index_current(fresh=True)
+    index = index_current()
+    if (STORY, story_id) not in index.position:  # newly published: rebuild once
+        index = index_current(fresh=True)
     by_id = {item.id: item for item in index.items if item.kind == STORY}
     story = by_id.get(story_id)
     if story is None:

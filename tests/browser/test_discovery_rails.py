@@ -64,6 +64,8 @@ def test_rails_load_after_the_page_on_home_and_story(live_server, paper, browser
 
         page.goto(f"{live_server.url}{paper[3].url}")
         page.locator(".story-rail .most-read__item").first.wait_for()
+        page.locator(".story-rail .your-three__item").first.wait_for()
+        assert page.locator(".story-rail .most-read__item").count() == 5
         assert page.locator(".story-rail .your-three__item").count() == 3
         more = page.locator(".more-on-this__item")
         assert more.count() == 3
