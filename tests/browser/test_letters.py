@@ -69,6 +69,8 @@ def test_signup_box_answers_in_place_with_suggestions(live_server, newsroom, bro
         shoot(page, shots_dir / f"letters-success-{name}.png")
 
         page.get_by_role("button", name="Add City Desk").click()
+        # the new answer no longer suggests City Desk
+        page.get_by_role("button", name="Add City Desk").wait_for(state="detached")
         page.get_by_text("Success! Check your inbox for details.").wait_for()
         assert NewsletterSubscription.objects.filter(email=f"{name}@example.org").count() == 2
 
