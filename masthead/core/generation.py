@@ -9,7 +9,7 @@ transaction commits; every process then drops what it kept.
 
 The token lives in the shared cache (Redis in production, a file cache on one
 machine) and is held in each process's memory, so reading it costs no network
-round trip (decision 0010):
+round trip (decision 0007):
 
 - a daemon thread per process re-reads the shared token every
   ``GENERATION_POLL_SECONDS`` (default 0.05 s): another process's change is

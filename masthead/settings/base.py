@@ -314,7 +314,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 
-# Discovery (masthead/analytics, masthead/recommendations; docs/decisions/0012-discovery-most-read.md)
+# Discovery (masthead/analytics, masthead/recommendations; docs/decisions/0012-most-read-and-recommendations.md)
 MOST_READ_WINDOW_HOURS = env.integer("MOST_READ_WINDOW_HOURS", 24, minimum=1)
 MOST_READ_CACHE_SECONDS = env.integer("MOST_READ_CACHE_SECONDS", 30, minimum=1)
 ANALYTICS_DEDUP_SECONDS = env.integer("ANALYTICS_DEDUP_SECONDS", 1800, minimum=0)
