@@ -36,7 +36,6 @@ from masthead.mail.rows import email_rows, email_rows_inserted
 from masthead.mail.services import email_enqueue
 
 from .models import Consent, Entitlement, TrialGrant
-from .timing import wall_signup_defer
 
 logger = logging.getLogger(__name__)
 
@@ -143,33 +142,22 @@ def wall_signup(
     next_url: str,
     user_agent: str = "",
     site=None,
-    deferred: bool = False,
 ) -> None:
     """A reader gave their address at the wall: account, consent and one email.
 
     New or not-yet-activated address: the activation email (set-up link).
     Activated account: a sign-in link instead. Deactivated account: nothing.
     The caller shows the same answer in every case. ``site`` saves a query
-    when the caller has the site settings already. ``deferred``: this is the
-    task finishing a sign-up the request handed over.
+    when the caller has the site settings already.
     """
     if not agreed:
         raise ValueError("wall_signup needs the reader's agreement to the terms")
     next_url = safe_next_url(next_url)
     site = site or _site()
-    tried = None
-    if not deferred:
-        tried = _new_reader_signup(
-            email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site
-        )
+    tried = _new_reader_signup(
+        email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site
+    )
     if tried is True:
-        return
-    if tried is False:
-        # The address has an account (or a drawn id was taken: draw afresh next
-        # time): finish in a task, so that the answer takes the one statement a
-        # new address takes (no enumeration by timing).
-        db.reserved_ids_forget()
-        wall_signup_defer(email=email, ip=ip, next_url=next_url, user_agent=user_agent)
         return
     with transaction.atomic():
         user, created = reader_get_or_create(email=email)
