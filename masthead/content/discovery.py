@@ -20,7 +20,7 @@ from wagtail.signals import page_published
 from masthead.analytics.catalogue import Item, catalogue_register
 from masthead.analytics.hits import request_view_record
 from masthead.analytics.models import STORY, VIDEO
-from masthead.pagecache import store as pagecache
+from masthead.core.generation import generation_bump_on_commit
 from masthead.recommendations.services import related_changed
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -191,7 +191,7 @@ def _story_published(sender, instance, **kwargs) -> None:
 
 
 def _related_changed(sender, story_ids, **kwargs) -> None:
-    pagecache.content_changed()  # "More on this" shows on cached story pages
+    generation_bump_on_commit()  # "More on this" shows on cached story pages
 
 
 def connect() -> None:
