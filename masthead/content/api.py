@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 MALFORMED = (ValueError, TypeError, OverflowError, ValidationError, FieldError, DataError)
 STAFF_ONLY_FIELDS = frozenset({"body"})
 MAX_OFFSET = 1_000_000
+MAX_ID = 2**63 - 1  # the largest key SQLite and PostgreSQL store
 MAX_SEARCH_LENGTH = 200
 # Full-text backends parse their own query syntax (SQLite FTS5 fails on a stray
 # quote); readers and apps search for words, so everything else becomes a space.
@@ -82,6 +83,16 @@ class SafeParametersMixin:
 
     authentication_classes = [SessionAuthentication]
     pagination_class = BoundedPagination
+
+    def initial(self, request, *args, **kwargs):
+        """A number no database key can hold is refused up front: SQLite raises
+        on it deep in the query while PostgreSQL quietly matches nothing, and
+        the answer must not depend on the database."""
+        super().initial(request, *args, **kwargs)
+        for name, value in request.GET.items():
+            digits = value.strip().removeprefix("-")
+            if digits.isascii() and digits.isdigit() and int(digits) > MAX_ID:
+                raise BadRequestError(f"{name}: number out of range")
 
     def handle_exception(self, exc):
         if isinstance(exc, MALFORMED):
