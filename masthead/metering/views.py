@@ -68,7 +68,7 @@ def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> H
     if _wants_json(request):
         if wall.get("wall_done"):
             # The same "Thank you." for every reader: no form, no token, no request.
-            html = render_to_string("metering/wall_done.html")
+            html = render_to_string("metering/wall_done.html", {"in_place": True})
         else:
             html = render_to_string("metering/wall.html", {"page": story, **wall}, request)
         return JsonResponse({"ok": status == 200, "html": html}, status=status)

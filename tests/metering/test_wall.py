@@ -135,6 +135,8 @@ def test_success_with_javascript_answers_a_fragment(client, walled_story):
     assert answer["ok"] is True
     assert "Thank you." in text(response) and THANKS in text(response)
     assert answer["html"].lstrip().startswith('<div class="wall" data-wall>')
+    # In place: the page already has the wall's stylesheet and script.
+    assert "<link" not in answer["html"] and "<script" not in answer["html"]
 
 
 def test_internationalised_domain_is_accepted_once(client, walled_story):
