@@ -44,7 +44,7 @@ class Limit:
 
 
 # The scopes a form can be limited by, in the order they are reported.
-SCOPES = ("ip", "email")
+SCOPES = ("account", "ip", "email")
 
 
 def rate_setting(form: str, scope: str) -> str:
@@ -54,13 +54,23 @@ def rate_setting(form: str, scope: str) -> str:
 
 
 def rate_limit(
-    request: HttpRequest, form: str, *, email: str | None = None, messages: Mapping[str, str]
+    request: HttpRequest,
+    form: str,
+    *,
+    email: str | None = None,
+    account: bool = False,
+    messages: Mapping[str, str],
 ) -> None:
     """Count one submission of ``form`` from this connection and, when given,
-    for ``email``; raise ``RateLimited`` with ``messages[scope]`` for the first
-    limit it is over. The per-address limit counts attempts, not accounts, so
-    it answers the same for an address with an account and one without."""
-    keys = {"ip": client_ip(request), "email": email.strip().lower() if email else None}
+    for ``email`` and for the signed-in reader's ``account``; raise
+    ``RateLimited`` with ``messages[scope]`` for the first limit it is over.
+    The per-address limit counts attempts, not accounts, so it answers the
+    same for an address with an account and one without."""
+    keys = {
+        "account": str(request.user.pk) if account else None,
+        "ip": client_ip(request),
+        "email": email.strip().lower() if email else None,
+    }
     scopes = [scope for scope in SCOPES if keys[scope]]
     over = limits_exceeded(
         *(
@@ -71,6 +81,23 @@ def rate_limit(
     for scope, exceeded in zip(scopes, over, strict=True):
         if exceeded:
             raise RateLimited(messages[scope])
+
+
+def rate_limit_message(
+    request: HttpRequest,
+    form: str,
+    *,
+    email: str | None = None,
+    account: bool = False,
+    messages: Mapping[str, str],
+) -> str:
+    """``rate_limit`` for a view that shows the refusal inside its own answer
+    (a box answered in place): the message, or "" when under every limit."""
+    try:
+        rate_limit(request, form, email=email, account=account, messages=messages)
+    except RateLimited as refusal:
+        return refusal.message
+    return ""
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
