@@ -97,12 +97,17 @@ def _anonymous_pages(newsroom) -> dict[str, str]:
         "sign-in link": "/account/sign-in-link/",
         "mailbox": "/mailbox/",
         "mailbox message": f"/mailbox/{message.pk}/",
+        "newsletters": "/newsletters/",
+        "most read": "/most-read/",
+        "your three": "/your-three/",
+        "comments": f"/comments/{story.pk}/",
         "not found": "/no-such-page/",
     }
 
 
-def _reader_pages() -> dict[str, str]:
+def _reader_pages(newsroom) -> dict[str, str]:
     return {
+        "comments, signed in": f"/comments/{newsroom['story'].pk}/",
         "account": "/account/",
         "email change": "/accounts/email/",
         "password change": "/accounts/password/change/",
@@ -128,7 +133,7 @@ def test_pages_are_valid_html(newsroom):
     assert wall_error.status_code == 400
     documents["wall with errors"] = wall_error.content.decode()
     reader, _ = _signed_in_client()
-    for name, path in _reader_pages().items():
+    for name, path in _reader_pages(newsroom).items():
         response = reader.get(path)
         assert response.status_code == 200, name
         documents[name] = response.content.decode()
@@ -142,7 +147,7 @@ def test_pages_pass_axe(newsroom, live_server, browser):
     found: dict[str, list[str]] = {}
     _, session = _signed_in_client()
     pages = [(name, path, False) for name, path in _anonymous_pages(newsroom).items()]
-    pages += [(name, path, True) for name, path in _reader_pages().items()]
+    pages += [(name, path, True) for name, path in _reader_pages(newsroom).items()]
     for viewport in VIEWPORTS:
         anonymous = new_page(browser, viewport, problems, bypass_csp=True)
         reader = new_page(browser, viewport, problems, bypass_csp=True)
