@@ -197,12 +197,11 @@ def account_deactivate(*, user: User) -> None:
 def account_delete(*, user: User) -> None:
     """Erase the reader: other apps anonymise what must stay (``account_deleting``),
     the rest cascades with the user row; emails addressed to them go too."""
-    from masthead.mail.models import Delivery, MailboxMessage
+    from masthead.mail.services import address_mail_forget
 
     with transaction.atomic():
         account_deleting.send(sender=User, user=user)
-        Delivery.objects.filter(same_email(user.email, "to")).delete()
-        MailboxMessage.objects.filter(same_email(user.email, "to")).delete()
+        address_mail_forget(address=user.email)
         user.delete()
 
 

@@ -296,3 +296,17 @@ def deliveries_sweep() -> int:
             Delivery.objects.filter(pk=delivery_id).update(next_attempt_at=now)
             _enqueue_send(delivery_id)
     return len(ids)
+
+
+def address_mail_forget(*, address: str) -> None:
+    """Erase every email kept for ``address`` (a reader deleting their account):
+    one-off deliveries, bulk deliveries and the demo mailbox's copies. A
+    suppression stays: it records that the address refused mail, which is
+    what keeps it from being mailed again."""
+    from masthead.core.emails import same_email
+
+    from .models import BulkDelivery, MailboxMessage
+
+    Delivery.objects.filter(same_email(address, "to")).delete()
+    BulkDelivery.objects.filter(same_email(address, "to")).delete()
+    MailboxMessage.objects.filter(same_email(address, "to")).delete()

@@ -109,7 +109,12 @@ def test_export_collects_what_other_apps_register(signed_in, site):
 
 
 def test_deletion_asks_again_then_erases_and_signs_out(signed_in, site, reader):
+    from masthead.mail.models import BulkDelivery, BulkSend
+
     signin_link_send(user=reader)
+    edition = BulkSend.objects.create(key="edition-1", template="mail/notice", source="test")
+    BulkDelivery.objects.create(send=edition, ref=reader.pk, to="Pat@example.org")
+    BulkDelivery.objects.create(send=edition, ref=reader.pk + 1, to="someone@example.org")
     page = signed_in.get("/account/delete/").content.decode()
     assert "This cannot be undone." in page and "Type your email address to confirm" in page
 
@@ -133,6 +138,8 @@ def test_deletion_asks_again_then_erases_and_signs_out(signed_in, site, reader):
     assert not User.objects.filter(pk=reader.pk).exists()
     assert not EmailAddress.objects.filter(email__iexact="pat@example.org").exists()
     assert not Delivery.objects.filter(to__iexact="pat@example.org").exists()
+    # the newsletters sent to them too, and nobody else's
+    assert list(BulkDelivery.objects.values_list("to", flat=True)) == ["someone@example.org"]
     assert "_auth_user_id" not in signed_in.session
     assert signed_in.get("/account/").status_code == 302
 
