@@ -3,7 +3,7 @@
 The follow box sits on story and series pages the page cache shares; its
 answer ("You have signed up for the ... series.") is this view's own small,
 uncached response: a page without JavaScript, a fragment as JSON for
-``signup.js``. Nothing here changes the page cache's generation.
+the in-place form script. Nothing here changes the page cache's generation.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The sign-up box sits on pages the page cache shares between readers, so its
 HTML there is the same for everyone; what a sign-up answers ("Success! ...",
 "You might also like:") is this view's own small response, never stored in
 the page cache: a whole page without JavaScript, a fragment as JSON for
-``signup.js``. Nothing here changes the page cache's generation.
+the in-place form script. Nothing here changes the page cache's generation.
 """
 
 from __future__ import annotations
