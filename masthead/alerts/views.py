@@ -12,20 +12,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from masthead.accounts.services import safe_next_url
+from masthead.core.errors import answers_refusals
 from masthead.core.optin_views import (
+    BoxAnswers,
     acting_reader,
-    box_answer,
-    confirm_link_answer,
-    leave_link_answer,
+    box_address,
+    confirm_link_view,
+    leave_link_view,
     private,
 )
 
 from . import links, services
 from .forms import FollowForm, FollowToggleForm
-from .limits import follow_limit_message
 from .models import SeriesFollow
 
 _follows = SeriesFollow.objects.select_related("series")
@@ -37,67 +38,43 @@ def _series_model():
     return SeriesFollow._meta.get_field("series").related_model
 
 
-def _answer(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
-    return box_answer(
-        request,
-        context,
-        fragment="alerts/includes/follow_answer.html",
-        page="alerts/follow_page.html",
-        status=status,
-    )
+_box = BoxAnswers(fragment="alerts/includes/follow_answer.html", page="alerts/follow_page.html")
 
 
 @csrf_exempt  # no token on shared pages: see core/origin.py for what stands in for it
 @require_POST
+@answers_refusals(_box.refused)
 def follow(request: HttpRequest) -> HttpResponse:
+    """The follow box's POST, limited by ``RATELIMIT_FOLLOW_IP`` and ``_EMAIL``."""
     form = FollowForm(request.POST)
     series = None
     if form.data.get("series"):
         series = _series_model().objects.filter(slug=str(form.data["series"])[:160]).first()
     next_url = safe_next_url(request.POST.get("next"), "/")
     context = {"form": form, "series": series, "next_url": next_url}
-    if series is None:
-        context["notice"] = "That series is not available."
-        return _answer(request, context, status=400)
-    if not form.is_valid():
-        return _answer(request, context, status=400)
-    email = form.cleaned_data["email"]
-    notice = follow_limit_message(request, email=email)
-    if notice:
-        context["notice"] = notice
-        return _answer(request, context, status=429)
+    email = box_address(
+        request, context, target="series", missing="That series is not available.", form="follow"
+    )
     outcome = services.follow_request(email=email, series=series, user=acting_reader(request))
     context.update(done=True, active=outcome == SeriesFollow.ACTIVE)
-    return _answer(request, context)
+    return _box.answer(request, context)
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the confirmation email: a button, then the POST confirms."""
-    return confirm_link_answer(
-        request,
-        token,
-        link=links.CONFIRM,
-        rows=_follows,
-        confirm=lambda follow: services.follow_confirm(follow=follow),
-        template="alerts/confirm.html",
-        name="follow",
-    )
-
-
-@csrf_exempt  # the signed token is the authority; mail providers POST without a form
-@require_http_methods(["GET", "POST"])
-def stop(request: HttpRequest, token: str) -> HttpResponse:
-    """A per-recipient unsubscribe link: GET asks, POST stops, RFC 8058's one click too."""
-    return leave_link_answer(
-        request,
-        token,
-        link=links.STOP,
-        rows=_follows,
-        leave=lambda follow: services.follow_stop(follow=follow),
-        template="alerts/stop.html",
-        name="follow",
-    )
+# The emailed links: a button, then the POST confirms; GET asks, POST leaves (RFC 8058 too).
+confirm = confirm_link_view(
+    link=links.CONFIRM,
+    rows=_follows,
+    confirm=lambda follow: services.follow_confirm(follow=follow),
+    template="alerts/confirm.html",
+    name="follow",
+)
+stop = leave_link_view(
+    link=links.STOP,
+    rows=_follows,
+    leave=lambda follow: services.follow_stop(follow=follow),
+    template="alerts/stop.html",
+    name="follow",
+)
 
 
 @login_required

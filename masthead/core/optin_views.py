@@ -19,19 +19,24 @@ the app's link, rows, service and template.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from .errors import LinkRefused
+from .errors import InvalidInput, LinkRefused, RateLimited, Refused
 from .middleware import PRIVATE
 from .origin import request_same_origin
+from .ratelimit import EMAIL_FORM_LIMITS, rate_limit
 from .signed_links import SignedLink
 
 Row = TypeVar("Row", bound=Model)
+Act = Callable[[Row], Row | None]  # the app's service for what the link's POST does
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -46,59 +51,88 @@ def acting_reader(request: HttpRequest):
     return request.user if request_same_origin(request) else None
 
 
-def box_answer(
-    request: HttpRequest, context: dict, *, fragment: str, page: str, status: int = 200
-) -> HttpResponse:
-    """A box's answer: ``fragment`` as JSON for the in-place script, else ``page``."""
-    if "application/json" in request.headers.get("Accept", ""):
-        html = render_to_string(fragment, context, request)
-        return private(JsonResponse({"ok": status == 200, "html": html}, status=status))
-    return private(render(request, page, context, status=status))
+@dataclass(frozen=True)
+class BoxAnswers:
+    """How a box answers: ``fragment`` as JSON ``{ok, html}`` for the in-place
+    script (a request that accepts JSON), else ``page``; never cached."""
+
+    fragment: str
+    page: str
+
+    def answer(self, request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+        if "application/json" in request.headers.get("Accept", ""):
+            html = render_to_string(self.fragment, context, request)
+            return private(JsonResponse({"ok": status == 200, "html": html}, status=status))
+        return private(render(request, self.page, context, status=status))
+
+    def refused(self, request: HttpRequest, refusal: Refused) -> HttpResponse:
+        """For ``answers_refusals``: the refusal's context, its message as the notice."""
+        context = {**refusal.context, "notice": refusal.message}
+        return self.answer(request, context, status=refusal.status)
 
 
-def confirm_link_answer(
-    request: HttpRequest,
-    token: str,
-    *,
-    link: SignedLink,
-    rows: QuerySet[Row],
-    confirm: Callable[[Row], Row | None],
-    template: str,
-    name: str,
-) -> HttpResponse:
-    """The confirm link's page: ``template`` gets the row as ``name``, with
+def box_address(
+    request: HttpRequest, context: dict, *, target: str, missing: str, form: str
+) -> str:
+    """The address a box's POST carries (``context["form"]``), counted against
+    the ``RATELIMIT_<FORM>_IP`` and ``_EMAIL`` limits. Refuses with ``context``
+    kept for the answer: ``missing`` when ``context[target]`` (what the box
+    signs up for) is None, the form's own errors, or the limit's copy."""
+    if context[target] is None:
+        raise InvalidInput(missing, **context)
+    if not context["form"].is_valid():
+        raise InvalidInput(**context)
+    email = context["form"].cleaned_data["email"]
+    try:
+        rate_limit(request, form, email=email, messages=EMAIL_FORM_LIMITS)
+    except RateLimited as refusal:
+        raise RateLimited(refusal.message, **context) from None
+    return email
+
+
+View = Callable[[HttpRequest, str], HttpResponse]
+
+
+def confirm_link_view(
+    *, link: SignedLink, rows: QuerySet[Row], confirm: Act, template: str, name: str
+) -> View:
+    """The confirm link's view: ``template`` gets the row as ``name``, with
     ``confirmed`` after the POST, or ``expired`` (410) / ``invalid`` (400)."""
-    try:
-        row = link.row(token, rows)
-    except LinkRefused as refused:
-        return private(render(request, template, {refused.kind: True}, status=refused.status))
-    if request.method == "POST":
-        return private(render(request, template, {name: confirm(row), "confirmed": True}))
-    return private(render(request, template, {name: row}))
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            row = link.row(token, rows)
+        except LinkRefused as refused:
+            return private(render(request, template, {refused.kind: True}, status=refused.status))
+        if request.method == "POST":
+            return private(render(request, template, {name: confirm(row), "confirmed": True}))
+        return private(render(request, template, {name: row}))
+
+    return view
 
 
-def leave_link_answer(
-    request: HttpRequest,
-    token: str,
-    *,
-    link: SignedLink,
-    rows: QuerySet[Row],
-    leave: Callable[[Row], Row],
-    template: str,
-    name: str,
-) -> HttpResponse:
-    """The leave link's page (``template`` gets the row as ``name``, with
-    ``done`` after the POST, or ``invalid``), or a bare status for one click."""
-    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-    try:
-        row = link.row(token, rows)
-    except LinkRefused as refused:
-        if one_click:
-            return private(HttpResponse(status=refused.status))
-        return private(render(request, template, {refused.kind: True}, status=refused.status))
-    if request.method == "POST":
-        row = leave(row)
-        if one_click:
-            return private(HttpResponse(status=200))
-        return private(render(request, template, {name: row, "done": True}))
-    return private(render(request, template, {name: row}))
+def leave_link_view(
+    *, link: SignedLink, rows: QuerySet[Row], leave: Act, template: str, name: str
+) -> View:
+    """The leave link's view: ``template`` gets the row as ``name``, with
+    ``done`` after the POST, or ``invalid`` (400); one click gets a bare status."""
+
+    @csrf_exempt  # the signed token is the authority; mail providers POST without a form
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, token: str) -> HttpResponse:
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        try:
+            row = link.row(token, rows)
+        except LinkRefused as refused:
+            if one_click:
+                return private(HttpResponse(status=refused.status))
+            return private(render(request, template, {refused.kind: True}, status=refused.status))
+        if request.method == "POST":
+            row = leave(row)
+            if one_click:
+                return private(HttpResponse(status=200))
+            return private(render(request, template, {name: row, "done": True}))
+        return private(render(request, template, {name: row}))
+
+    return view

@@ -15,21 +15,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from masthead.accounts.services import safe_next_url
+from masthead.core.errors import answers_refusals
 from masthead.core.optin_views import (
+    BoxAnswers,
     acting_reader,
-    box_answer,
-    confirm_link_answer,
-    leave_link_answer,
+    box_address,
+    confirm_link_view,
+    leave_link_view,
     private,
 )
 
 from . import links, services
 from .editions import edition_context, edition_latest
 from .forms import SignupForm, ToggleForm
-from .limits import newsletter_limit_message
 from .models import Edition, NewsletterSubscription
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -45,14 +46,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletters/catalogue.html", {"newsletters": newsletters})
 
 
-def _answer(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
-    return box_answer(
-        request,
-        context,
-        fragment="newsletters/includes/signup_answer.html",
-        page="newsletters/signup_page.html",
-        status=status,
-    )
+_box = BoxAnswers(
+    fragment="newsletters/includes/signup_answer.html", page="newsletters/signup_page.html"
+)
 
 
 def _slugs(value: str) -> list[str]:
@@ -61,23 +57,22 @@ def _slugs(value: str) -> list[str]:
 
 @csrf_exempt  # no token on shared pages: see core/origin.py for what stands in for it
 @require_POST
+@answers_refusals(_box.refused)
 def signup(request: HttpRequest) -> HttpResponse:
+    """The sign-up box's POST, limited by ``RATELIMIT_NEWSLETTER_IP`` and ``_EMAIL``."""
     form = SignupForm(request.POST)
     newsletter = None
-    if form.is_bound and form.data.get("newsletter"):
+    if form.data.get("newsletter"):
         newsletter = services.newsletters_active().filter(slug=form.data["newsletter"][:60]).first()
     next_url = safe_next_url(request.POST.get("next"), "/newsletters/")
     context = {"form": form, "newsletter": newsletter, "next_url": next_url}
-    if newsletter is None:
-        context["notice"] = "That newsletter is not available. See all newsletters."
-        return _answer(request, context, status=400)
-    if not form.is_valid():
-        return _answer(request, context, status=400)
-    email = form.cleaned_data["email"]
-    notice = newsletter_limit_message(request, email=email)
-    if notice:
-        context["notice"] = notice
-        return _answer(request, context, status=429)
+    email = box_address(
+        request,
+        context,
+        target="newsletter",
+        missing="That newsletter is not available. See all newsletters.",
+        form="newsletter",
+    )
     outcome = services.subscription_request(
         email=email, newsletter=newsletter, user=acting_reader(request)
     )
@@ -90,36 +85,24 @@ def signup(request: HttpRequest) -> HttpResponse:
         added=",".join(added),
         suggestions=services.newsletter_suggestions(exclude=added, user=acting_reader(request)),
     )
-    return _answer(request, context)
+    return _box.answer(request, context)
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the confirmation email: a button, then the POST confirms."""
-    return confirm_link_answer(
-        request,
-        token,
-        link=links.CONFIRM,
-        rows=_subscriptions,
-        confirm=lambda sub: services.subscription_confirm(subscription=sub),
-        template="newsletters/confirm.html",
-        name="sub",
-    )
-
-
-@csrf_exempt  # the signed token is the authority; mail providers POST without a form
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """A per-recipient link: GET asks, POST leaves, RFC 8058's one click too."""
-    return leave_link_answer(
-        request,
-        token,
-        link=links.UNSUBSCRIBE,
-        rows=_subscriptions,
-        leave=lambda sub: services.subscription_stop(subscription=sub),
-        template="newsletters/unsubscribe.html",
-        name="sub",
-    )
+# The emailed links: a button, then the POST confirms; GET asks, POST leaves (RFC 8058 too).
+confirm = confirm_link_view(
+    link=links.CONFIRM,
+    rows=_subscriptions,
+    confirm=lambda sub: services.subscription_confirm(subscription=sub),
+    template="newsletters/confirm.html",
+    name="sub",
+)
+unsubscribe = leave_link_view(
+    link=links.UNSUBSCRIBE,
+    rows=_subscriptions,
+    leave=lambda sub: services.subscription_stop(subscription=sub),
+    template="newsletters/unsubscribe.html",
+    name="sub",
+)
 
 
 @require_GET
