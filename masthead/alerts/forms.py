@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
-from masthead.core.emails import SignupAddressField
+from masthead.core.emails import AddressBoxForm
 
 
-class FollowForm(forms.Form):
-    email = SignupAddressField()
+class FollowForm(AddressBoxForm):
     series = forms.SlugField(max_length=160)
-    next = forms.CharField(max_length=2000, required=False)
 
 
 class FollowToggleForm(forms.Form):

@@ -4,6 +4,9 @@
 which no index serves: every sign-up and sign-in scanned the whole table.
 The case-insensitive unique constraints are on ``LOWER(email)``, so the
 lookup is written the same way.
+
+Also what a reader types into an address box: ``signup_address`` (the stored
+form, or the site's one error copy) and the box form's field and base form.
 """
 
 from __future__ import annotations
@@ -58,3 +61,11 @@ class SignupAddressField(forms.CharField):
             return signup_address(super().clean(value))
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class AddressBoxForm(forms.Form):
+    """A box that takes a reader's address (and where its answer's "Back" goes);
+    a box's form adds what it signs the address up for."""
+
+    email = SignupAddressField()
+    next = forms.CharField(max_length=2000, required=False)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
-from masthead.core.emails import SignupAddressField
+from masthead.core.emails import AddressBoxForm
 
 
-class SignupForm(forms.Form):
-    email = SignupAddressField()
+class SignupForm(AddressBoxForm):
     newsletter = forms.SlugField(max_length=60)
-    next = forms.CharField(max_length=2000, required=False)
 
 
 class ToggleForm(forms.Form):
