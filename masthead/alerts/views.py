@@ -15,15 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from masthead.accounts.services import safe_next_url
+from masthead.core import optin_views
 from masthead.core.errors import answers_refusals
-from masthead.core.optin_views import (
-    BoxAnswers,
-    acting_reader,
-    box_address,
-    confirm_link_view,
-    leave_link_view,
-    private,
-)
 
 from . import links, services
 from .forms import FollowForm, FollowToggleForm
@@ -38,7 +31,9 @@ def _series_model():
     return SeriesFollow._meta.get_field("series").related_model
 
 
-_box = BoxAnswers(fragment="alerts/includes/follow_answer.html", page="alerts/follow_page.html")
+_box = optin_views.BoxAnswers(
+    fragment="alerts/includes/follow_answer.html", page="alerts/follow_page.html"
+)
 
 
 @csrf_exempt  # no token on shared pages: see core/origin.py for what stands in for it
@@ -52,23 +47,25 @@ def follow(request: HttpRequest) -> HttpResponse:
         series = _series_model().objects.filter(slug=str(form.data["series"])[:160]).first()
     next_url = safe_next_url(request.POST.get("next"), "/")
     context = {"form": form, "series": series, "next_url": next_url}
-    email = box_address(
+    email = optin_views.box_address(
         request, context, target="series", missing="That series is not available.", form="follow"
     )
-    outcome = services.follow_request(email=email, series=series, user=acting_reader(request))
+    outcome = services.follow_request(
+        email=email, series=series, user=optin_views.acting_reader(request)
+    )
     context.update(done=True, active=outcome == SeriesFollow.ACTIVE)
     return _box.answer(request, context)
 
 
 # The emailed links: a button, then the POST confirms; GET asks, POST leaves (RFC 8058 too).
-confirm = confirm_link_view(
+confirm = optin_views.confirm_link_view(
     link=links.CONFIRM,
     rows=_follows,
     confirm=lambda follow: services.follow_confirm(follow=follow),
     template="alerts/confirm.html",
     name="follow",
 )
-stop = leave_link_view(
+stop = optin_views.leave_link_view(
     link=links.STOP,
     rows=_follows,
     leave=lambda follow: services.follow_stop(follow=follow),
@@ -82,10 +79,14 @@ stop = leave_link_view(
 def toggle(request: HttpRequest) -> HttpResponse:
     form = FollowToggleForm(request.POST)
     if not form.is_valid():
-        return private(HttpResponse("Unknown follow.", status=400, content_type="text/plain"))
+        return optin_views.private(
+            HttpResponse("Unknown follow.", status=400, content_type="text/plain")
+        )
     found = services.follow_toggle(
         user=request.user, follow_id=form.cleaned_data["follow"], on=form.cleaned_data["on"]
     )
     if found is None:
-        return private(HttpResponse("Unknown follow.", status=404, content_type="text/plain"))
+        return optin_views.private(
+            HttpResponse("Unknown follow.", status=404, content_type="text/plain")
+        )
     return redirect("/account/#acct-follows")

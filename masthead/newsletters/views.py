@@ -18,15 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from masthead.accounts.services import safe_next_url
+from masthead.core import optin_views
 from masthead.core.errors import answers_refusals
-from masthead.core.optin_views import (
-    BoxAnswers,
-    acting_reader,
-    box_address,
-    confirm_link_view,
-    leave_link_view,
-    private,
-)
 
 from . import links, services
 from .editions import edition_context, edition_latest
@@ -46,7 +39,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletters/catalogue.html", {"newsletters": newsletters})
 
 
-_box = BoxAnswers(
+_box = optin_views.BoxAnswers(
     fragment="newsletters/includes/signup_answer.html", page="newsletters/signup_page.html"
 )
 
@@ -66,7 +59,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         newsletter = services.newsletters_active().filter(slug=form.data["newsletter"][:60]).first()
     next_url = safe_next_url(request.POST.get("next"), "/newsletters/")
     context = {"form": form, "newsletter": newsletter, "next_url": next_url}
-    email = box_address(
+    email = optin_views.box_address(
         request,
         context,
         target="newsletter",
@@ -74,7 +67,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         form="newsletter",
     )
     outcome = services.subscription_request(
-        email=email, newsletter=newsletter, user=acting_reader(request)
+        email=email, newsletter=newsletter, user=optin_views.acting_reader(request)
     )
     # The newsletters signed up for from this box so far, so suggestions move on.
     added = [newsletter.slug, *_slugs(request.POST.get("added", ""))]
@@ -83,20 +76,22 @@ def signup(request: HttpRequest) -> HttpResponse:
         active=outcome == NewsletterSubscription.ACTIVE,
         email=email,
         added=",".join(added),
-        suggestions=services.newsletter_suggestions(exclude=added, user=acting_reader(request)),
+        suggestions=services.newsletter_suggestions(
+            exclude=added, user=optin_views.acting_reader(request)
+        ),
     )
     return _box.answer(request, context)
 
 
 # The emailed links: a button, then the POST confirms; GET asks, POST leaves (RFC 8058 too).
-confirm = confirm_link_view(
+confirm = optin_views.confirm_link_view(
     link=links.CONFIRM,
     rows=_subscriptions,
     confirm=lambda sub: services.subscription_confirm(subscription=sub),
     template="newsletters/confirm.html",
     name="sub",
 )
-unsubscribe = leave_link_view(
+unsubscribe = optin_views.leave_link_view(
     link=links.UNSUBSCRIBE,
     rows=_subscriptions,
     leave=lambda sub: services.subscription_stop(subscription=sub),
@@ -127,7 +122,9 @@ def toggle(request: HttpRequest) -> HttpResponse:
     """The account page's switches; answers by going back to the account page."""
     form = ToggleForm(request.POST)
     if not form.is_valid():
-        return private(HttpResponse("Unknown newsletter.", status=400, content_type="text/plain"))
+        return optin_views.private(
+            HttpResponse("Unknown newsletter.", status=400, content_type="text/plain")
+        )
     newsletter = get_object_or_404(
         services.newsletters_active(), slug=form.cleaned_data["newsletter"]
     )
