@@ -1,7 +1,7 @@
 """The wall's form endpoint and the account set-up pages. Thin: parse, limit, call, answer.
 
 The wall works without JavaScript (a full-page POST answered by the story's
-walled page, showing the errors or the thank-you) and with it (``wall.js``
+walled page, showing the errors or the thank-you) and with it (``in-place-form.js``
 posts in place and swaps in the fragment this returns as JSON). What stops a
 request (an invalid form, a rate limit, a set-up link that does not hold) is
 raised as a ``core.errors`` refusal and answered by ``_wall_refused`` or
@@ -55,7 +55,7 @@ def _story(story_id, *, whole: bool = True) -> object | None:
     """The live, public story the wall was on, or None.
 
     ``whole=False`` loads only what the wall fragment needs (its id and URL),
-    not the body, for the in-place answers that wall.js swaps in; it skips
+    not the body, for the in-place answers that in-place-form.js swaps in; it skips
     the view-restriction check too, as those answers show nothing of the
     story but the address the reader posted from.
     """
@@ -74,7 +74,7 @@ def _status(query) -> int:
 
 
 def _wall_answer(request: HttpRequest, *, story, status: int = 200, **wall) -> HttpResponse:
-    """The wall in its current state: as JSON for wall.js, else as a whole page."""
+    """The wall in its current state: as JSON for in-place-form.js, else as a whole page."""
     if _wants_json(request):
         if wall.get("wall_done"):
             # The same "Thank you." for every reader: no form, no token, no request.

@@ -171,9 +171,9 @@ def test_pages_pass_axe(newsroom, live_server, browser):
         # The wall's error state, answered in place (the browser's own checks
         # are switched off so that the server's messages show).
         anonymous.goto(live_server.url + newsroom["story"].url)
-        anonymous.eval_on_selector("[data-wall-form]", "form => { form.noValidate = true; }")
+        anonymous.eval_on_selector("[data-in-place-form]", "form => { form.noValidate = true; }")
         anonymous.fill("input[name=email]", "not an address")
-        anonymous.locator("[data-wall-form] [type=submit]").click()
+        anonymous.locator("[data-in-place-form] [type=submit]").click()
         anonymous.locator(".wall__error").first.wait_for()
         violations = axe_violations(anonymous)
         if violations:

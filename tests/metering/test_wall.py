@@ -136,7 +136,7 @@ def test_success_with_javascript_answers_a_fragment(client, walled_story):
     answer = response.json()
     assert answer["ok"] is True
     assert "Thank you." in text(response) and THANKS in text(response)
-    assert answer["html"].lstrip().startswith('<div class="wall" data-wall>')
+    assert answer["html"].lstrip().startswith('<div class="wall" data-in-place>')
     # In place: the page already has the wall's stylesheet and script.
     assert "<link" not in answer["html"] and "<script" not in answer["html"]
 

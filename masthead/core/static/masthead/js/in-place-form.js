@@ -6,7 +6,7 @@
    it takes the focus. The page around the box may be shared by every reader
    (cached); only the answer is personal. Listens on the document, so a form
    inside a swapped-in answer works too. Used by the newsletter and series
-   boxes; any form whose view answers {ok, html} to Accept: application/json
+   boxes and the registration wall; any form whose view answers {ok, html} to Accept: application/json
    can use it. */
 (function () {
   "use strict";
