@@ -102,15 +102,6 @@ def test_password_reset_and_sign_in_link(live_server, addresses, name, path, fie
 
 
 def test_wall(live_server, addresses, home):
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        pytest.skip(
-            "left open: on PostgreSQL a new address is one statement and a known one the "
-            "general path (measured 94 vs 122 ms here); handing the known case to a task "
-            "broke the wall's consent-per-submission guarantee, so it waits for the "
-            "wall's write-path rework"
-        )
     from tests.content.factories import SectionPageFactory
 
     story = publish_story(SectionPageFactory(parent=home, slug="world"), title="A story")
