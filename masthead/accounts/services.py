@@ -76,7 +76,7 @@ def reader_row(*, email: str) -> User:
 
 # What a sign-up needs to know of an existing account: its token state, its age
 # (the activation email's key) and whether it is activated.
-_READER_FIELDS = ("pk", "email", "password", "last_login", "is_active", "date_joined")
+_READER_FIELDS = ("id", "email", "password", "last_login", "is_active", "date_joined")
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,8 @@ class ReaderFound:
 
 
 def reader_lookup(*, email: str):
-    """The account for ``email`` with what a sign-up decides on, as one
-    ``values_list`` row (turn it into a ``ReaderFound`` with ``reader_found``).
+    """The account for ``email`` with what a sign-up decides on, as one row
+    (turn it, by column name, into a ``ReaderFound`` with ``reader_found``).
     A query, not a result: the wall reads it inside its one-statement insert."""
     from allauth.account.models import EmailAddress
 
@@ -101,11 +101,13 @@ def reader_lookup(*, email: str):
     )
 
 
-def reader_found(row: tuple) -> ReaderFound:
-    """The account in a row read by ``reader_lookup``."""
-    fields = ["id" if name == "pk" else name for name in _READER_FIELDS]
-    user = User.from_db(router.db_for_read(User), fields, row[: len(fields)])
-    return ReaderFound(user=user, address_confirmed=bool(row[len(fields)]))
+def reader_found(row: dict) -> ReaderFound:
+    """The account in a row read by ``reader_lookup`` (column name: value)."""
+    # In the model's field order, as ``from_db`` takes them (the others are deferred).
+    fields = [field for field in User._meta.concrete_fields if field.attname in _READER_FIELDS]
+    values = [row[field.column] for field in fields]
+    user = User.from_db(router.db_for_read(User), [f.attname for f in fields], values)
+    return ReaderFound(user=user, address_confirmed=bool(row["address_confirmed"]))
 
 
 def reader_get_or_create(*, email: str) -> tuple[User, bool]:

@@ -146,16 +146,16 @@ class InsertOutcome:
     """What ``insert_with_or_read`` did: inserted, or the row that was there."""
 
     inserted: bool
-    found: tuple | None = None  # the ``read`` query's first row when ``head`` was refused
+    found: dict | None = None  # the ``read`` row (column or annotation: value), head refused
 
 
 def insert_with_or_read(
     head: models.Model, *dependents: models.Model, read: models.QuerySet
 ) -> InsertOutcome:
     """``insert_with``, and in the same statement the first row of ``read`` (a
-    ``values_list`` query: the key first, plain fields, annotations last), answered
-    when ``head`` was refused: the caller learns what was there without a
-    second round trip, whichever way it went.
+    query whose first column is never NULL, such as a key), answered when
+    ``head`` was refused, by column name (annotations by their own): the
+    caller learns what was there without a second round trip.
 
     ``read`` sees the database as the statement began: a row committed by
     another transaction meanwhile refuses ``head`` yet is not read (``found``
@@ -187,6 +187,7 @@ def _insert_statement(head, dependents, alongside, conflict_on, read) -> InsertO
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchone()  # each row's key (None if not inserted), then what was read
+        names = [column[0] for column in cursor.description][len(instances) :]
     keys, found = result[: len(instances)], result[len(instances) :]
     inserted = keys[0] is not None
     saved = list(zip(instances, keys, strict=True))
@@ -206,7 +207,7 @@ def _insert_statement(head, dependents, alongside, conflict_on, read) -> InsertO
         )
     if inserted or read is None or found[0] is None:
         return InsertOutcome(inserted=inserted)
-    return InsertOutcome(inserted=False, found=tuple(found))
+    return InsertOutcome(inserted=False, found=dict(zip(names, found, strict=True)))
 
 
 def _insert_values(instance: models.Model, connection) -> tuple[str, tuple[str, ...], list]:
