@@ -87,18 +87,25 @@ class ReaderFound:
     address_confirmed: bool  # allauth has a verified address for it
 
 
-def reader_lookup(*, email: str):
-    """The account for ``email`` with what a sign-up decides on, as one row
-    (turn it, by column name, into a ``ReaderFound`` with ``reader_found``).
-    A query, not a result: the wall reads it inside its one-statement insert."""
+def _reader_lookup_query(email: str):
     from allauth.account.models import EmailAddress
 
     confirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
     return (
-        users_with_email(normalise_email(email))
+        users_with_email(email)
         .annotate(address_confirmed=Exists(confirmed))
         .values_list(*_READER_FIELDS, "address_confirmed")[:1]
     )
+
+
+_reader_lookup = db.QueryTemplate(_reader_lookup_query)
+
+
+def reader_lookup(*, email: str) -> tuple[str, list]:
+    """The account for ``email`` with what a sign-up decides on, as one row
+    (turn it, by column name, into a ``ReaderFound`` with ``reader_found``).
+    SQL, not a result: the wall reads it inside its one-statement insert."""
+    return _reader_lookup.sql(normalise_email(email), using=router.db_for_read(User))
 
 
 def reader_found(row: dict) -> ReaderFound:
