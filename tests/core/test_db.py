@@ -266,7 +266,9 @@ def test_a_known_address_takes_the_same_statement_and_one_more(home, activated):
     assert all(sql.startswith("WITH") for sql in first + second)
     assert Consent.objects.filter(user=reader, source=Consent.WALL).count() == 2
     template = "accounts/signin_link" if activated else "metering/activation"
-    [delivery] = Delivery.objects.filter(to="known@example.org")
+    deliveries = list(Delivery.objects.filter(to="known@example.org"))
+    assert len(deliveries) == 1, [(d.key, d.context) for d in deliveries]
+    [delivery] = deliveries
     assert delivery.template == template
     assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).count() == 1
     if not activated:
@@ -286,3 +288,26 @@ def test_a_deactivated_account_gets_nothing_and_no_consent(home):
     assert not Consent.objects.filter(user=reader).exists()
     assert not Delivery.objects.filter(to="gone@example.org").exists()
     assert User.objects.count() == 2
+
+
+def test_a_query_template_is_compiled_once_and_takes_each_value():
+    from masthead.accounts.models import User
+    from masthead.core.db import QueryTemplate
+
+    builds = []
+
+    def build(value):
+        builds.append(value)
+        return User.objects.filter(email=value).values_list("pk")
+
+    template = QueryTemplate(build)
+    first_sql, first = template.sql("one@example.org")
+    second_sql, second = template.sql("two@example.org")
+    assert first_sql == second_sql and len(builds) == 1
+    assert "one@example.org" in first and "two@example.org" in second
+    assert "one@example.org" not in second
+    with connection.cursor() as cursor:
+        cursor.execute(second_sql, second)
+        assert cursor.fetchall() == []
+    with pytest.raises(ValueError):
+        QueryTemplate(lambda value: User.objects.filter(email=value.upper())).sql("x@y")
