@@ -5,7 +5,10 @@ environment (``.venv-demo``); the tests install the package again in theirs
 (``.venv``). A reinstall replaces the package's files, so with one shared
 environment the running demo lost its templates and stylesheet mid-flight and
 answered 500, its error page failing too (``TemplateDoesNotExist: 500.html``).
-Pointing ``DEMO_ENV`` and ``TEST_ENV`` below at the same folder shows it again.
+Pointing ``DEMO_ENV`` and ``TEST_ENV`` below at the same folder shows it again:
+the stylesheet then answers 500 while the pages, already compiled, still pass.
+And with ``core.views.server_error`` rendering ``500.html`` without its
+built-in fallback, the second test gets the WSGI server's bare error instead.
 
 Bounded, and offline where the build backend is at hand: the package is built
 into a wheel once from a copy of the source tree; each environment is a bare
