@@ -154,9 +154,10 @@ def insert_with_or_read(
     head: models.Model, *dependents: models.Model, read: tuple[str, list]
 ) -> InsertOutcome:
     """``insert_with``, and in the same statement the first row of ``read`` (SQL
-    and parameters, from a ``QueryTemplate``, whose first column is never NULL, such as a key), answered when
-    ``head`` was refused, by column name (annotations by their own): the
-    caller learns what was there without a second round trip.
+    and parameters, say from a ``QueryTemplate``; its first column never NULL,
+    such as a key), answered when ``head`` was refused, by column name
+    (annotations by their own): the caller learns what was there without a
+    second round trip.
 
     ``read`` sees the database as the statement began: a row committed by
     another transaction meanwhile refuses ``head`` yet is not read (``found``
