@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -70,6 +72,49 @@ def reader_row(*, email: str) -> User:
     user = reader_new(email=email)
     user.pk = db.reserve_id(User)
     return user
+
+
+# What a sign-up needs to know of an existing account: its token state, its age
+# (the activation email's key) and whether it is activated.
+_READER_FIELDS = ("id", "email", "password", "last_login", "is_active", "date_joined")
+
+
+@dataclass(frozen=True)
+class ReaderFound:
+    """An existing account as ``reader_lookup`` reads it."""
+
+    user: User
+    address_confirmed: bool  # allauth has a verified address for it
+
+
+def _reader_lookup_query(email: str):
+    from allauth.account.models import EmailAddress
+
+    confirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return (
+        users_with_email(email)
+        .annotate(address_confirmed=Exists(confirmed))
+        .values_list(*_READER_FIELDS, "address_confirmed")[:1]
+    )
+
+
+_reader_lookup = db.QueryTemplate(_reader_lookup_query)
+
+
+def reader_lookup(*, email: str) -> tuple[str, list]:
+    """The account for ``email`` with what a sign-up decides on, as one row
+    (turn it, by column name, into a ``ReaderFound`` with ``reader_found``).
+    SQL, not a result: the wall reads it inside its one-statement insert."""
+    return _reader_lookup.sql(normalise_email(email), using=router.db_for_read(User))
+
+
+def reader_found(row: dict) -> ReaderFound:
+    """The account in a row read by ``reader_lookup`` (column name: value)."""
+    # In the model's field order, as ``from_db`` takes them (the others are deferred).
+    fields = [field for field in User._meta.concrete_fields if field.attname in _READER_FIELDS]
+    values = [row[field.column] for field in fields]
+    user = User.from_db(router.db_for_read(User), [f.attname for f in fields], values)
+    return ReaderFound(user=user, address_confirmed=bool(row["address_confirmed"]))
 
 
 def reader_get_or_create(*, email: str) -> tuple[User, bool]:
@@ -134,17 +179,23 @@ def signin_link_send(*, user: User, next_url: str = "/", key: str | None = None)
 
     if not user.is_active or not user.email:
         return
+    email_enqueue(**signin_link_email(user=user, next_url=next_url, key=key))
+
+
+def signin_link_email(*, user: User, next_url: str = "/", key: str | None = None) -> dict:
+    """The sign-in link email for ``user``, as the arguments of mail's
+    ``email_enqueue`` / ``email_rows`` (see ``signin_link_send``)."""
     window = int(timezone.now().timestamp()) // SIGNIN_LINK_WINDOW_SECONDS
-    email_enqueue(
-        key=key or f"signin-link:{user.pk}:{signin_link_tokens.state_hash(user)[:12]}:{window}",
-        to=user.email,
-        template="accounts/signin_link",
-        context={
+    return {
+        "key": key or f"signin-link:{user.pk}:{signin_link_tokens.state_hash(user)[:12]}:{window}",
+        "to": user.email,
+        "template": "accounts/signin_link",
+        "context": {
             "signin_url": signin_link_url(user=user, next_url=next_url),
             "email": user.email,
             "valid_minutes": int(signin_link_tokens.max_age.total_seconds() // 60),
         },
-    )
+    }
 
 
 def signin_link_request(*, email: str, next_url: str = "/") -> None:

@@ -22,9 +22,12 @@ from django.utils import timezone
 from masthead.accounts.services import (
     email_address_verify,
     normalise_email,
+    reader_found,
     reader_get_or_create,
+    reader_lookup,
     reader_row,
     safe_next_url,
+    signin_link_email,
     signin_link_send,
     users_with_email,
 )
@@ -70,14 +73,17 @@ def email_hash_before_canonical(email: str) -> str:
     return hashlib.sha256(f"masthead-trial:{canonical}".encode()).hexdigest()
 
 
-def account_is_activated(user) -> bool:
+def account_is_activated(user, *, address_confirmed: bool | None = None) -> bool:
     """Whether the reader finished setting up (or signed in some other way).
 
     A password alone does not count: whoever signed up at ``/accounts/signup/``
     with this address may not own it, so until the address is confirmed the
     wall sends the set-up link (which confirms it) rather than a sign-in link.
+    ``address_confirmed``, when the caller read it already, saves the query.
     """
-    return bool(user.last_login) or address_ever_confirmed(user)
+    if user.last_login:
+        return True
+    return address_ever_confirmed(user) if address_confirmed is None else address_confirmed
 
 
 def consent_new(*, user, source: str, ip: str | None, user_agent: str = "", site=None) -> Consent:
@@ -154,7 +160,7 @@ def wall_signup(
         raise ValueError("wall_signup needs the reader's agreement to the terms")
     next_url = safe_next_url(next_url)
     site = site or _site()
-    tried = _new_reader_signup(
+    tried = _signup_in_one_statement(
         email=email, ip=ip, user_agent=user_agent, next_url=next_url, site=site
     )
     if tried is True:
@@ -174,18 +180,25 @@ def wall_signup(
             activation_send(user=user, next_url=next_url, site=site)
 
 
-def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) -> bool | None:
-    """The common case, in one statement where the database allows it: an address
-    with no account gets its account, consent, activation email and send task.
+def _signup_in_one_statement(
+    *, email: str, ip, user_agent: str, next_url: str, site
+) -> bool | None:
+    """A sign-up in one statement where the database allows it, the same work
+    whether or not the address has an account (so its timing tells nothing).
 
-    Each app builds its own rows: accounts the account (``reader_row``), this
-    app the consent, mail the email and its task (``email_rows``, handed back
-    with ``email_rows_inserted``); ``core.db.insert_with`` inserts them only if
-    the account goes in. True when done; False, with nothing written, when the
-    account's row was refused (the address has an account, or a drawn id or
-    the username was taken); None when this path cannot run (not PostgreSQL,
-    inside a transaction, or a drawn id refused by another table). The
-    general path in ``wall_signup`` then runs.
+    The statement inserts a new reader's account, consent, activation email and
+    send task, or, if the address has an account, inserts nothing and reads
+    that account instead; then a known address's consent and email (activation
+    or sign-in link, chosen by the account read) go in by a second statement.
+    Each app builds its own rows: accounts the account (``reader_row``) and
+    its lookup (``reader_lookup``), this app the consent, mail the email and
+    its task (``email_rows``, handed back with ``email_rows_inserted``).
+
+    True when done; False, with nothing written, when the account's row was
+    refused and no account was read (a drawn id or the username was taken, or
+    the account was committed while the statement ran); None when this path
+    cannot run (not PostgreSQL, inside a transaction, or a drawn id refused by
+    another table). The general path in ``wall_signup`` then runs.
     """
     if not db.can_insert_with(Consent):
         return None
@@ -193,14 +206,37 @@ def _new_reader_signup(*, email: str, ip, user_agent: str, next_url: str, site) 
     consent = consent_new(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
     email_out = email_rows(**activation_email(user=user, next_url=next_url, site=site))
     try:
-        inserted = db.insert_with(user, consent, *email_out.rows)
+        outcome = db.insert_with_or_read(
+            user, consent, *email_out.rows, read=reader_lookup(email=email)
+        )
+        if outcome.found is not None:
+            return _known_reader_signup(
+                reader_found(outcome.found),
+                ip=ip, user_agent=user_agent, next_url=next_url, site=site,
+            )  # fmt: skip
     except IntegrityError:  # a drawn id already taken (a sequence reset, a restored dump)
         logger.warning("one-statement sign-up refused; drawing new ids", exc_info=True)
         db.reserved_ids_forget()
         return None
-    if not inserted:
+    if not outcome.inserted:
         return False
     email_rows_inserted(email_out)
+    return True
+
+
+def _known_reader_signup(found, *, ip, user_agent: str, next_url: str, site) -> bool:
+    """The second statement for an address with an account: its consent, and
+    the email it is due unless that email went out already (same key)."""
+    user = found.user
+    if not user.is_active:
+        return True
+    if account_is_activated(user, address_confirmed=found.address_confirmed):
+        email_out = email_rows(**signin_link_email(user=user, next_url=next_url))
+    else:
+        email_out = email_rows(**activation_email(user=user, next_url=next_url, site=site))
+    consent = consent_new(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
+    if db.insert_with(*email_out.rows, alongside=(consent,), conflict_on=("key",)):
+        email_rows_inserted(email_out)
     return True
 
 

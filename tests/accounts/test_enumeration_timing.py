@@ -105,15 +105,11 @@ def test_password_reset_and_sign_in_link(live_server, addresses, name, path, fie
 
 
 def test_wall(live_server, addresses, home):
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        pytest.skip(
-            "left open: on PostgreSQL a new address is one statement and a known one the "
-            "general path (measured 94 vs 122 ms here); handing the known case to a task "
-            "broke the wall's consent-per-submission guarantee, so it waits for the "
-            "wall's write-path rework"
-        )
+    """On PostgreSQL a known address takes the new address's one statement (which
+    reads the account instead) and one more for its consent and email; measured
+    here 71.8 ms known vs 70.1 ms new, and 66.1 vs 64.0 (98.5 vs 77.0 before,
+    when a known address took the general path); on SQLite, where both take the
+    general path, 65.3 vs 62.2 ms. Medians, loopback, a shared 2-core machine."""
     from tests.content.factories import SectionPageFactory
 
     story = publish_story(SectionPageFactory(parent=home, slug="world"), title="A story")

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from masthead.core.db import ID_BLOCK, can_insert_with, insert_or_ignore, insert_with, reserve_id
+from masthead.core.db import (
+    ID_BLOCK,
+    can_insert_with,
+    insert_or_ignore,
+    insert_with,
+    insert_with_or_read,
+    reserve_id,
+)
 from masthead.mail.models import Delivery
 from masthead.metering.models import Consent
 
@@ -166,3 +175,142 @@ def test_a_drawn_account_id_someone_took_is_replaced_by_a_fresh_draw(home):
     user = User.objects.get(email="late.reader@example.org")  # through the general path
     assert Delivery.objects.filter(key=f"wall-activation:{user.pk}").count() == 1
     assert reserve_id(User) > user.pk  # the old block was dropped: a fresh draw
+
+
+@needs_postgresql
+def test_a_refused_head_answers_the_row_that_was_there_in_the_same_statement():
+    from masthead.accounts.models import User
+    from masthead.accounts.services import reader_found, reader_lookup
+
+    first = _reader("there@example.org")
+    insert_with(first)
+    again = _reader("THERE@example.org")
+    consent = Consent(user=again, terms_version="2026-01", source=Consent.WALL)
+    with CaptureQueriesContext(connection) as queries:
+        outcome = insert_with_or_read(again, consent, read=reader_lookup(email="There@example.org"))
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert outcome.inserted is False
+    found = reader_found(outcome.found)
+    assert found.user.pk == first.pk and found.user.email == "there@example.org"
+    assert found.user.password == first.password and found.address_confirmed is False
+    assert found.user.date_joined == first.date_joined and found.user.is_active is True
+    assert found.user.last_login is None
+    assert not Consent.objects.exists() and User.objects.count() == 1
+
+
+@needs_postgresql
+def test_a_new_head_goes_in_and_nothing_is_read():
+    from masthead.accounts.services import reader_lookup
+
+    user = _reader("fresh@example.org")
+    outcome = insert_with_or_read(user, read=reader_lookup(email="fresh@example.org"))
+    assert outcome.inserted is True and outcome.found is None
+
+
+@needs_postgresql
+def test_rows_alongside_go_in_whether_or_not_the_head_does():
+    insert_with(_reader("along@example.org"))
+    from masthead.accounts.models import User
+
+    user = User.objects.get()
+    first = _delivery("along-key")
+    first.pk = reserve_id(Delivery)
+    assert insert_with(first, alongside=(Consent(user=user, source=Consent.WALL),)) is True
+    repeat = _delivery("along-key")
+    repeat.pk = reserve_id(Delivery)
+    consent = Consent(user=user, source=Consent.WALL)
+    assert insert_with(repeat, alongside=(consent,), conflict_on=("key",)) is False
+    assert consent.pk is not None and repeat._state.adding is True
+    assert Consent.objects.filter(user=user).count() == 2
+    assert Delivery.objects.filter(key="along-key").count() == 1
+
+
+@needs_postgresql
+def test_with_a_conflict_target_a_taken_key_is_an_error_not_a_refusal():
+    taken = _delivery("first-key")
+    taken.pk = reserve_id(Delivery)
+    insert_with(taken)
+    clash = _delivery("second-key")
+    clash.pk = taken.pk
+    with pytest.raises(IntegrityError):
+        insert_with(clash, conflict_on=("key",))
+    assert insert_with(clash) is False  # without a target it passes for a refusal
+
+
+def _wall_signup(email: str) -> list[str]:
+    """A wall sign-up outside any transaction, as a request makes it; its SQL."""
+    from masthead.metering.services import wall_signup
+
+    with CaptureQueriesContext(connection) as queries:
+        wall_signup(email=email, agreed=True, ip="203.0.113.5", next_url="/story/")
+    return [q["sql"] for q in queries]
+
+
+@needs_postgresql
+@pytest.mark.parametrize("activated", [False, True])
+def test_a_known_address_takes_the_same_statement_and_one_more(home, activated):
+    """Known and unknown addresses do the same work (their timing must not tell
+    them apart, tests/accounts/test_enumeration_timing.py): the one statement,
+    which for a known address reads its account, then its consent and email in
+    a second statement. The activated reader gets a sign-in link, once."""
+    from django_tasks_db.models import DBTaskResult
+
+    from masthead.core.models import SiteSettings
+    from tests.accounts.factories import UserFactory, WallReaderFactory
+
+    SiteSettings.load()
+    _wall_signup("warm.up@example.org")  # ids drawn, as on a server past its first sign-up
+    reader = (UserFactory if activated else WallReaderFactory)(email="known@example.org")
+
+    with time_machine.travel(timezone.now(), tick=False):  # one sign-in link window
+        first, second = _wall_signup("Known@example.org"), _wall_signup("known@example.org")
+
+    assert len(first) == len(second) == 2, first
+    assert all(sql.startswith("WITH") for sql in first + second)
+    assert Consent.objects.filter(user=reader, source=Consent.WALL).count() == 2
+    template = "accounts/signin_link" if activated else "metering/activation"
+    deliveries = list(Delivery.objects.filter(to="known@example.org"))
+    assert len(deliveries) == 1, [(d.key, d.context) for d in deliveries]
+    [delivery] = deliveries
+    assert delivery.template == template
+    assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).count() == 1
+    if not activated:
+        assert delivery.key == f"wall-activation:{reader.pk}"
+        assert "/welcome/" in delivery.context["setup_url"]
+
+
+@needs_postgresql
+def test_a_deactivated_account_gets_nothing_and_no_consent(home):
+    from masthead.accounts.models import User
+    from tests.accounts.factories import UserFactory
+
+    _wall_signup("warm.up@example.org")
+    reader = UserFactory(email="gone@example.org", is_active=False)
+    [write] = [sql for sql in _wall_signup("gone@example.org") if "INSERT" in sql]
+    assert write.startswith("WITH")  # the one statement, which read the account and stopped
+    assert not Consent.objects.filter(user=reader).exists()
+    assert not Delivery.objects.filter(to="gone@example.org").exists()
+    assert User.objects.count() == 2
+
+
+def test_a_query_template_is_compiled_once_and_takes_each_value():
+    from masthead.accounts.models import User
+    from masthead.core.db import QueryTemplate
+
+    builds = []
+
+    def build(value):
+        builds.append(value)
+        return User.objects.filter(email=value).values_list("pk")
+
+    template = QueryTemplate(build)
+    first_sql, first = template.sql("one@example.org")
+    second_sql, second = template.sql("two@example.org")
+    assert first_sql == second_sql and len(builds) == 1
+    assert "one@example.org" in first and "two@example.org" in second
+    assert "one@example.org" not in second
+    with connection.cursor() as cursor:
+        cursor.execute(second_sql, second)
+        assert cursor.fetchall() == []
+    with pytest.raises(ValueError):
+        QueryTemplate(lambda value: User.objects.filter(email=value.upper())).sql("x@y")
