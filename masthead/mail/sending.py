@@ -26,7 +26,7 @@ from .bulk import _enqueue, bulk_send_finish, lease
 from .models import BulkBatch, BulkDelivery, BulkSend
 from .recording import recorder_open
 from .rendering import email_prepare, email_render
-from .services import MAX_ATTEMPTS, _is_transient, _message_id, retry_delay
+from .services import MAX_ATTEMPTS, _is_transient, _message_id, message_id_domain, retry_delay
 from .suppression import suppressed_among
 from .transport import LeaseLost, RateLimiter, from_header, transport_open
 
@@ -75,6 +75,7 @@ class _BatchJob:
         # Substitution is exact for this template, or every recipient is rendered in full.
         self.fast = not rows or self.prepared.matches(rows[0][3])
         self.sender = from_header(send.from_name or self.prepared.site_name)
+        self.domain = message_id_domain()
         self.limiter = rate_limiter()
         self.lost = False
         self._renewed = time.monotonic()
@@ -117,7 +118,7 @@ class _BatchJob:
                         rendered=rendered,
                         sender=self.sender,
                         to=to,
-                        message_id=_message_id(f"bulk:{self.send.key}:{ref}"),
+                        message_id=_message_id(f"bulk:{self.send.key}:{ref}", self.domain),
                         headers=list_unsubscribe_headers(context),
                         # The previous message's record must be in before this one is accepted.
                         ready=recorder.wait,
