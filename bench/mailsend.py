@@ -185,7 +185,9 @@ def main(argv=None) -> int:
         ratio = median(r["per_s"] / r["ceiling"] for r in group)
         peak = max(r["peak_mb"] for r in group)
         seconds = median(r["seconds"] for r in group)
-        summary[name] = {"per_s": per_s, "ratio": ratio, "peak_mb": peak}
+        summary[name] = {"per_s": per_s, "ratio": ratio, "peak_mb": peak, "rounds": len(group)}
+        for run in group:
+            run["size"] = name
         label = f"bulk send {group[0]['recipients']:,}" + (
             f" (median of {len(group)})" if len(group) > 1 else ""
         )
