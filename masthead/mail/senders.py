@@ -2,9 +2,10 @@
 
 A batch of a bulk send goes over ``MAIL_BULK_CONNECTIONS`` pairs of an SMTP
 connection and a database connection for the *sent* records. Opening them for
-every batch of 1,000 (a TCP and SMTP greeting, a PostgreSQL backend started,
-for each pair) was a tenth of a send's time; a worker now hands a finished
-batch's pairs to its next batch, and closes them when no batch is due.
+every batch of 1,000 meant, per pair, a TCP connection and SMTP greeting and a
+PostgreSQL backend started, in the pause between two batches; a worker now
+hands a finished batch's pairs to its next batch, and closes them when no
+batch is due.
 
 A pair goes back only after its last record was awaited, so an idle
 connection never holds a message the database does not know about: the
