@@ -7,12 +7,11 @@ Shared by the benchmark (``python -m bench.mailsend``) and the fault test
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import smtplib
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -55,6 +54,7 @@ class Rig:
             database_url=database_url, smtp_port=self.port, data_dir=tmp, **settings
         )
         self.worker: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
 
     def __enter__(self) -> Rig:
         command = [sys.executable, "-m", "bench.smtp_sink", "--port", str(self.port)]
@@ -83,6 +83,22 @@ class Rig:
         )
         return self.worker
 
+    def start_workers(self, count: int) -> list[subprocess.Popen]:
+        """``count`` worker processes on the same queue (the first is ``worker``)."""
+        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        self.workers = [
+            self.procs.start(
+                "worker", [sys.executable, "-c", _WORKER], env=env, log=self.tmp / f"worker{i}.log"
+            )
+            for i in range(count)
+        ]
+        self.worker = self.workers[0]
+        return self.workers
+
+    def stop_workers(self) -> None:
+        for worker in self.workers:
+            self.procs.stop(worker)
+
     def kill_worker(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed or recorded."""
         os.killpg(self.worker.pid, signal.SIGKILL)
@@ -91,9 +107,10 @@ class Rig:
     def stop_worker(self) -> None:
         self.procs.stop(self.worker)
 
-    def worker_memory_mb(self, field: str = "VmHWM") -> float:
+    def worker_memory_mb(self, field: str = "VmHWM", worker=None) -> float:
         """The worker's peak (VmHWM) or current (VmRSS) resident memory."""
-        for line in Path(f"/proc/{self.worker.pid}/status").read_text().splitlines():
+        pid = (worker or self.worker).pid
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError(f"no {field} for the worker")
@@ -106,25 +123,40 @@ class Rig:
         return [line for line in self.record.read_text().splitlines() if line]
 
 
-def push(port: int, message: bytes, *, count: int, connections: int) -> float:
-    """The sink's ceiling: a plain client per connection pushing the same
-    pre-rendered message ``count`` times in all, over the same wire exchange as
-    the engine (``smtp_exchange``: pipelined when offered), with no database
-    and no rendering. Returns messages per second."""
-    from masthead.mail.transport import smtp_exchange
-
-    each = [count // connections + (i < count % connections) for i in range(connections)]
-
-    def run(n: int) -> None:
-        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
-            client.ehlo()
-            for i in range(n):
-                smtp_exchange(client, "news@localhost", f"ceiling{i}@example.org", message)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in each]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return count / (time.perf_counter() - started)
+def push(
+    port: int, message: bytes, *, count: int, connections: int, processes: int = 1, tmp: Path
+) -> float:
+    """The sink's ceiling: ``processes`` fresh processes (``bench.smtp_push``),
+    each with ``connections`` connections, warmed up, then released together to
+    push the same pre-rendered message ``count`` times in all. Returns messages
+    per second from the first start to the last end."""
+    path = tmp / "ceiling.eml"
+    path.write_bytes(message)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shares = [count // processes + (i < count % processes) for i in range(processes)]
+    command = [sys.executable, "-m", "bench.smtp_push", "--port", str(port),
+               "--connections", str(connections), "--message", str(path)]  # fmt: skip
+    children = [
+        subprocess.Popen(
+            [*command, "--count", str(share)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for share in shares
+    ]
+    try:
+        for child in children:
+            if child.stdout.readline().strip() != "ready":
+                raise RuntimeError("bench.smtp_push did not start")
+        for child in children:
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        results = [json.loads(child.stdout.readline()) for child in children]
+    finally:
+        for child in children:
+            child.stdin.close()
+            child.wait(timeout=60)
+    elapsed = max(r["end"] for r in results) - min(r["start"] for r in results)
+    return sum(r["count"] for r in results) / elapsed

@@ -32,6 +32,8 @@ class CollectingHandler:
         self._changed = threading.Condition()
         self._failures: list[str] = []
         self.delay = 0.0  # seconds before answering DATA: a slower server, for load tests
+        self.peers: list[tuple] = []  # the client connection each message came over
+        self.quits: list[tuple] = []  # the client connections that said QUIT
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
         if self.delay:
@@ -42,8 +44,15 @@ class CollectingHandler:
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
             self.messages.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.peers.append(session.peer)
             self._changed.notify_all()
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
+        with self._changed:
+            self.quits.append(session.peer)
+            self._changed.notify_all()
+        return "221 Bye"
 
     def fail_next(self, count: int = 1, reply: str = "451 4.3.0 Try again later") -> None:
         with self._changed:

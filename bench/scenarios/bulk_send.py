@@ -28,11 +28,11 @@ def prepare(ctx: Context) -> None:
     print("Bulk send (python -m bench.mailsend) ...", flush=True)
     subprocess.run(command, check=True, timeout=3600)
     result = json.loads(out.read_text())
-    ceiling = sum(result["ceiling"]) / len(result["ceiling"])
-    for run in result["runs"]:
-        ctx.notes[f"bulk send {run['recipients']:,}"] = (
-            f"{run['per_s']:,.0f} msg/s ({run['per_s'] / ceiling:.0%} of the sink's "
-            f"{ceiling:,.0f}), worker peak {run['peak_mb']:.0f} MB, {run['status']}"
+    for name, figures in result["summary"].items():
+        recipients = next(r["recipients"] for r in result["runs"] if r["size"] == name)
+        ctx.notes[f"bulk send {recipients:,}"] = (
+            f"{figures['per_s']:,.0f} msg/s ({figures['ratio']:.0%} of the sink's ceiling, "
+            f"median of {figures['rounds']}), worker peak {figures['peak_mb']:.0f} MB"
         )
 
 

@@ -11,6 +11,8 @@ unrecorded messages from one connection.
 
 from __future__ import annotations
 
+import select
+
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
@@ -71,6 +73,8 @@ class PostgresRecorder:
             )
         )
         self._pending = False
+        self._poll = select.poll()
+        self._poll.register(self.pg.socket, select.POLLIN)
 
     @staticmethod
     def _check(result) -> None:
@@ -88,6 +92,13 @@ class PostgresRecorder:
         if not self._pending:
             return True
         self._pending = False
+        # libpq's get_result blocks until the answer is in, and psycopg's binary
+        # module holds the GIL while it does: every other sending thread would
+        # stop for the database round trip. So wait in poll(), which lets them
+        # run, and read only once the answer is complete.
+        while self.pg.is_busy():
+            self._poll.poll()
+            self.pg.consume_input()
         updated = 0
         while (result := self.pg.get_result()) is not None:
             self._check(result)

@@ -11,6 +11,7 @@ the same backoff as one-off emails; permanent ones (5xx) are recorded failed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -24,11 +25,11 @@ from django.utils import timezone
 
 from .bulk import _enqueue, bulk_send_finish, lease
 from .models import BulkBatch, BulkDelivery, BulkSend
-from .recording import recorder_open
 from .rendering import email_prepare, email_render
-from .services import MAX_ATTEMPTS, _is_transient, _message_id, retry_delay
+from .senders import sender_checkin, sender_checkout, sender_discard, senders_close
+from .services import MAX_ATTEMPTS, _is_transient, _message_id, message_id_domain, retry_delay
 from .suppression import suppressed_among
-from .transport import LeaseLost, RateLimiter, from_header, transport_open
+from .transport import LeaseLost, RateLimiter, from_header
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class _BatchJob:
         # Substitution is exact for this template, or every recipient is rendered in full.
         self.fast = not rows or self.prepared.matches(rows[0][3])
         self.sender = from_header(send.from_name or self.prepared.site_name)
+        self.domain = message_id_domain()
         self.limiter = rate_limiter()
         self.lost = False
         self._renewed = time.monotonic()
@@ -93,52 +95,57 @@ class _BatchJob:
                 self.lost = True
 
     def run(self, rows: list) -> None:
-        transport = transport_open()
-        recorder = recorder_open()
+        transport, recorder = sender_checkout()
         try:
-            for index, (delivery_id, ref, to, context, attempts) in enumerate(rows):
-                self.renew_if_due()
-                if self.lost:
-                    return
-                self.limiter.wait()
-                try:
-                    rendered = (
-                        self.prepared.personalise(context)
-                        if self.fast
-                        else email_render(
-                            template=self.send.template, context=self.send.context, personal=context
-                        )
-                    )
-                except Exception as exc:
-                    _record_failure([delivery_id], attempts, exc, transient=False)
-                    continue
-                try:
-                    transport.send(
-                        rendered=rendered,
-                        sender=self.sender,
-                        to=to,
-                        message_id=_message_id(f"bulk:{self.send.key}:{ref}"),
-                        headers=list_unsubscribe_headers(context),
-                        # The previous message's record must be in before this one is accepted.
-                        ready=recorder.wait,
-                    )
-                except LeaseLost:
-                    self.lost = True
-                    return
-                except Exception as exc:
-                    transient = is_transient(exc)
-                    if transient and _is_connect_failure(exc):
-                        # The server is unreachable: the rest of this chunk waits too.
-                        _record_failure([r[0] for r in rows[index:]], attempts, exc, transient=True)
-                        return
-                    _record_failure([delivery_id], attempts, exc, transient=transient)
-                    continue
-                recorder.start(delivery_id)
-        finally:
+            self._send(rows, transport, recorder)
             if not recorder.wait():
                 self.lost = True
-            recorder.close()
-            transport.close()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                recorder.wait()
+            sender_discard(transport, recorder)
+            raise
+        sender_checkin(transport, recorder)
+
+    def _send(self, rows: list, transport, recorder) -> None:
+        for index, (delivery_id, ref, to, context, attempts) in enumerate(rows):
+            self.renew_if_due()
+            if self.lost:
+                return
+            self.limiter.wait()
+            try:
+                rendered = (
+                    self.prepared.personalise(context)
+                    if self.fast
+                    else email_render(
+                        template=self.send.template, context=self.send.context, personal=context
+                    )
+                )
+            except Exception as exc:
+                _record_failure([delivery_id], attempts, exc, transient=False)
+                continue
+            try:
+                transport.send(
+                    rendered=rendered,
+                    sender=self.sender,
+                    to=to,
+                    message_id=_message_id(f"bulk:{self.send.key}:{ref}", self.domain),
+                    headers=list_unsubscribe_headers(context),
+                    # The previous message's record must be in before this one is accepted.
+                    ready=recorder.wait,
+                )
+            except LeaseLost:
+                self.lost = True
+                return
+            except Exception as exc:
+                transient = is_transient(exc)
+                if transient and _is_connect_failure(exc):
+                    # The server is unreachable: the rest of this chunk waits too.
+                    _record_failure([r[0] for r in rows[index:]], attempts, exc, transient=True)
+                    return
+                _record_failure([delivery_id], attempts, exc, transient=transient)
+                continue
+            recorder.start(delivery_id)
 
 
 def _is_connect_failure(exc: BaseException) -> bool:
@@ -186,7 +193,19 @@ def _in_thread(job: _BatchJob, rows: list) -> None:
 
 def bulk_batch_send(*, batch_id: int) -> str:
     """Send the due deliveries of one batch, then settle it: done, or pending
-    until its earliest retry. Returns the outcome, for the task's result."""
+    until its earliest retry. Returns the outcome, for the task's result. The
+    connections stay open for the next batch while one is due (``senders``)."""
+    try:
+        return _batch_send(batch_id)
+    finally:
+        due = BulkBatch.objects.filter(
+            status=BulkBatch.Status.PENDING, due_at__lte=timezone.now()
+        ).exists()
+        if not due:
+            senders_close()
+
+
+def _batch_send(batch_id: int) -> str:
     token = secrets.token_hex(16)
     if not _claim(batch_id, token):
         return "skipped"

@@ -72,12 +72,18 @@ def _clean_headers(headers: dict) -> dict[str, str]:
     return cleaned
 
 
-def _message_id(key: str) -> str:
-    """Stable across retries, so a receiver can recognise a repeat of the same email."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+def message_id_domain() -> str:
+    """The domain of Message-IDs: DEFAULT_FROM_EMAIL's, else SITE_URL's host."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
-    domain = domain or urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<{digest}@{domain}>"
+    return domain or urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _message_id(key: str, domain: str | None = None) -> str:
+    """Stable across retries, so a receiver can recognise a repeat of the same
+    email. A bulk batch passes ``domain`` (``message_id_domain``) once for all
+    its messages: parsing the address again for each cost a tenth of a message."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain or message_id_domain()}>"
 
 
 def _enqueue_send(delivery_id: int, *, run_after=None) -> None:

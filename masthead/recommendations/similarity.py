@@ -15,9 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from masthead.analytics.catalogue import Item
 
 # Weights, tuned on the offline evaluation (bench/scenarios/recommendations_eval.py).
@@ -39,6 +36,8 @@ class Index:
     matrix: object  # scipy sparse, one row per item
 
     def vector_of(self, keys: list[tuple[str, int]]):
+        import numpy as np
+
         rows = [self.position[key] for key in keys if key in self.position]
         if not rows:
             return None
@@ -53,6 +52,11 @@ def document(item: Item) -> str:
 
 
 def index_build(items: list[Item]) -> Index:
+    # Imported here, not with the module: scikit-learn (with numpy and SciPy)
+    # adds about 100 MB to every process that loads the apps, among them the
+    # task workers, which never rank anything.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_df=0.8
     )

@@ -129,3 +129,19 @@ def test_an_unreachable_server_defers_the_batch(site_home, smtp_backend, setting
     progress = bulk_send_progress(send_id=send.pk)
     assert (progress["queued"], progress["status"]) == (3, "sending")
     assert set(BulkDelivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_lines_that_start_with_a_dot_arrive_whole(site_home, smtp_backend):
+    """SMTP ends a message at a line holding only "." and drops the first dot of
+    any other line starting with one unless it is doubled (RFC 5321 4.5.2)."""
+    bulk_send_start(
+        key="dots",
+        template="mail/notice",
+        context={**CONTEXT, "paragraphs": [".NET ships on Tuesday.", ".", "..and more"]},
+        source="numbered",
+        source_args={"count": 1},
+    )
+    run_pending_tasks()
+    (message,) = smtp_backend.wait_for(1)
+    lines = message.get_body(("plain",)).get_content().splitlines()
+    assert lines[4:9] == [".NET ships on Tuesday.", "", ".", "", "..and more"]
