@@ -87,9 +87,7 @@ def test_each_section_is_its_own_fragment_and_bad_queries_are_not_kept(app, sect
             assert call(app, f"/most-read/fragment/?section={section.pk}").status_code == 200
             assert call(app, "/most-read/fragment/?section=abc").status_code == 400
             assert call(app, "/most-read/fragment/?section=424242").status_code == 404
-        assert sorted(app.fragments.entries) == [
-            f"http:/most-read/fragment/?section={section.pk}"
-        ]
+        assert sorted(app.fragments.entries) == [f"http:/most-read/fragment/?section={section.pk}"]
 
 
 def test_signed_in_readers_and_other_hosts_get_djangos_answer(app, section, django_user_model):
