@@ -5,9 +5,8 @@ it was loaded), over the 30 days the dashboard shows:
 
 - wall sign-ups per day: about 5 a day a month ago growing to about 9 now
   (a paper finding readers), two thirds of that on Saturdays and Sundays,
-  and three times as many on the day of the storm surge (10 days before the
-  load: a big story brings readers to the wall); Poisson-distributed around
-  that mean;
+  and three times as many on one day 10 days before the load (a big story
+  day brings readers to the wall); Poisson-distributed around that mean;
 - 45 % of them start the free trial, between an hour and three days after
   signing up (when they follow the set-up link); a trial that would start
   after the load has not started.
@@ -29,7 +28,7 @@ SEED = 2027
 DAYS = 30
 FIRST_RATE, LAST_RATE = 5.0, 9.0
 WEEKEND = 2 / 3
-STORM_DAYS_AGO, STORM_FACTOR = 10, 3.0
+BIG_DAY_AGO, BIG_DAY_FACTOR = 10, 3.0
 TRIAL_SHARE = 0.45
 
 
@@ -50,8 +49,8 @@ def past_signups(*, now: datetime) -> list[PastSignup]:
         mean = FIRST_RATE + (LAST_RATE - FIRST_RATE) * (DAYS - 1 - days_ago) / (DAYS - 1)
         if day.weekday() >= 5:
             mean *= WEEKEND
-        if days_ago == STORM_DAYS_AGO:
-            mean *= STORM_FACTOR
+        if days_ago == BIG_DAY_AGO:
+            mean *= BIG_DAY_FACTOR
         start = day.replace(hour=0, minute=0, second=0, microsecond=0)
         for _ in range(_poisson(rng, mean)):
             at = start + timedelta(seconds=rng.uniform(7 * 3600, 23 * 3600))
