@@ -203,6 +203,7 @@ class PageCacheApp:
     # -- a shared fragment (fragments.py): kept for the seconds it allows ---------
 
     def _fragment(self, environ, start_response, path: str):
+        """From this process's fragment table while fresh; else Django, kept if it allows."""
         raw_cookies = environ.get("HTTP_COOKIE")
         cookies = parse_cookie(raw_cookies) if raw_cookies else {}
         scheme = self._scheme(environ)
