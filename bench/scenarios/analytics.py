@@ -1,10 +1,12 @@
 """View recording: its cost to the cached story page, and ingestion rates.
 
 - ``story recorded``: the cached story page for a browser (a real
-  ``User-Agent``): every hit is recorded (buffered in the process, flushed
-  each second to Redis or the database). Interleaved with ``story`` (wrk's
-  requests carry no ``User-Agent``, which the recorder treats as a bot and
-  drops at its first check: that is "recording off"). Goal: >= 0.90 of it.
+  ``User-Agent``): every hit is recorded (its raw material buffered in the
+  process, prepared and flushed each second to Redis or the database).
+  Interleaved with ``story`` (wrk's requests carry no ``User-Agent``, which
+  the recorder treats as a bot and drops at its first check: that is
+  "recording off", one function call from no recorder at all; the ``hit
+  cost`` note measures both calls). Goal: >= 0.90 of it.
 - ``views, new readers``: the same page, each request a new reader (a
   different meter cookie), so each one is a distinct view that is counted;
   its requests per second are views ingested per second through the real
@@ -13,7 +15,8 @@
   server's sink, deduplication included): views per second, in the notes.
   Goal: >= 10,000 views/s.
 - ``most-read fragment``: what the after-load request for Most Read costs
-  (through Django, its HTML from the shared cache).
+  (kept by the page cache per process for its ``s-maxage``; Django once per
+  expiry per process).
 - The offline evaluation of recommendations (``bench/recsys_eval.py``), in
   the notes: hit rate at 3 against popularity and random baselines.
 """
