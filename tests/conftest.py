@@ -55,6 +55,19 @@ def section(home):
     return SectionPageFactory(parent=home, title="World", slug="world")
 
 
+@pytest.fixture
+def app(db):
+    """The page cache in front of Django, as ``masthead serve`` runs it."""
+    from django.core.cache import cache
+    from django.core.wsgi import get_wsgi_application
+
+    from masthead.pagecache.app import PageCacheApp
+
+    cache.clear()
+    watch.forget()
+    return PageCacheApp(get_wsgi_application())
+
+
 @pytest.fixture(autouse=True)
 def _fresh_site_settings():
     """Each test reads the site settings its own database holds (see core/models.py)."""

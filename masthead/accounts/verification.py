@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from masthead.core.emails import same_email
+
 from .models import User
 
 
@@ -27,6 +29,25 @@ def address_ever_confirmed(user: User) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def address_verified(user, email: str) -> bool:
+    """Whether ``email`` is the signed-in ``user``'s own, confirmed address
+    (what lets a box act at once for the reader, without a confirmation email)."""
+    from allauth.account.models import EmailAddress
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return EmailAddress.objects.filter(same_email(email), user=user, verified=True).exists()
+
+
+def verified_owner(email: str) -> User | None:
+    """The account whose confirmed address this is, if any (never an unconfirmed
+    claim on it: that could be someone else's pre-registration)."""
+    from allauth.account.models import EmailAddress
+
+    found = EmailAddress.objects.filter(same_email(email), verified=True).first()
+    return found.user if found else None
 
 
 def unproven_password_revoke(*, user: User) -> bool:

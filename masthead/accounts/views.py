@@ -16,6 +16,7 @@ from masthead.core.ratelimit import rate_limit
 
 from . import selectors, services
 from .forms import AccountDeleteForm, SigninLinkForm
+from .panels import account_panels
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -23,7 +24,9 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/account.html", selectors.account_overview(request.user))
+    context = selectors.account_overview(request.user)
+    context["panels"] = account_panels(request)
+    return render(request, "account/account.html", context)
 
 
 SIGNIN_LINK_LIMITS = dict.fromkeys(

@@ -20,7 +20,8 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.core.db import insert_or_ignore
+from masthead.accounts.verification import address_verified, verified_owner
+from masthead.core.db import insert_or_ignore, insert_or_lock
 from masthead.core.emails import same_email
 from masthead.mail.bulk import bulk_send_start
 from masthead.mail.services import email_enqueue
@@ -29,23 +30,6 @@ from . import links
 from .models import SeriesAlert, SeriesFollow
 
 EMAIL_WINDOW_SECONDS = 3600
-
-
-def address_verified(user, email: str) -> bool:
-    """Whether ``email`` is the signed-in ``user``'s own, confirmed address."""
-    from allauth.account.models import EmailAddress
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return EmailAddress.objects.filter(same_email(email), user=user, verified=True).exists()
-
-
-def _follow_for(email: str, series_id: int) -> SeriesFollow:
-    """The row for (series, address), locked; created pending if there is none
-    (an INSERT that does nothing when it exists, then a locking SELECT: the
-    same statements for a known address as for a new one)."""
-    insert_or_ignore(SeriesFollow(series_id=series_id, email=email))
-    return SeriesFollow.objects.select_for_update().get(same_email(email), series_id=series_id)
 
 
 def _activate(follow: SeriesFollow, *, user=None) -> None:
@@ -65,7 +49,10 @@ def follow_request(*, email: str, series, user=None) -> str:
 
     email = normalise_email(email)
     with transaction.atomic():
-        follow = _follow_for(email, series.pk)
+        # Created pending if there is none; a known address costs what a new one does.
+        follow = insert_or_lock(
+            SeriesFollow(series_id=series.pk, email=email), same_email(email), series_id=series.pk
+        )
         if address_verified(user, email):
             if follow.status != SeriesFollow.ACTIVE or follow.user_id != user.pk:
                 _activate(follow, user=user)
@@ -90,26 +77,18 @@ def follow_request(*, email: str, series, user=None) -> str:
     return SeriesFollow.PENDING
 
 
-def _owner_if_verified(email: str):
-    from allauth.account.models import EmailAddress
-
-    found = EmailAddress.objects.filter(same_email(email), verified=True).first()
-    return found.user if found else None
-
-
-def follow_confirm(*, follow_id: int, email: str) -> SeriesFollow | None:
-    """Confirm the follow a signed link names; idempotent."""
+def follow_confirm(*, follow: SeriesFollow) -> SeriesFollow | None:
+    """Confirm the follow a signed link named; idempotent. None if the row went
+    in the meantime."""
     with transaction.atomic():
         follow = (
             SeriesFollow.objects.select_for_update()
             .select_related("series")
-            .filter(pk=follow_id)
+            .filter(pk=follow.pk)
             .first()
         )
-        if follow is None or follow.email.lower() != email.lower():
-            return None
-        if follow.status == SeriesFollow.PENDING:
-            _activate(follow, user=follow.user or _owner_if_verified(follow.email))
+        if follow is not None and follow.status == SeriesFollow.PENDING:
+            _activate(follow, user=follow.user or verified_owner(follow.email))
     return follow
 
 
@@ -119,13 +98,6 @@ def follow_stop(*, follow: SeriesFollow) -> SeriesFollow:
         follow.stopped_at = timezone.now()
         follow.save(update_fields=["status", "stopped_at"])
     return follow
-
-
-def follow_stop_by_link(*, follow_id: int, email: str) -> SeriesFollow | None:
-    follow = SeriesFollow.objects.select_related("series").filter(pk=follow_id).first()
-    if follow is None or follow.email.lower() != email.lower():
-        return None
-    return follow_stop(follow=follow)
 
 
 def reader_follows(user) -> list[SeriesFollow]:

@@ -8,7 +8,7 @@ the dashboard count the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -54,45 +54,53 @@ def queue_sizes() -> dict[str, int]:
 
 
 def comments_approve(*, comment_ids: Iterable[int], moderator) -> int:
-    """Publish the comments (and clear their reports); returns how many changed."""
-    now = timezone.now()
-    changed = 0
-    with transaction.atomic():
-        comments = list(Comment.objects.select_for_update().filter(pk__in=list(comment_ids)))
-        for comment in comments:
-            _resolve_reports(comment, now)
-            if comment.is_published:
-                continue
-            was_pending = comment.status == Comment.Status.PENDING
-            Comment.objects.filter(pk=comment.pk).update(
-                status=Comment.Status.PUBLISHED, moderated_at=now, moderated_by=moderator
+    """Publish the comments (and clear their reports); returns how many changed.
+    A comment that waited for a moderator tells its parent's author of the reply."""
+
+    def approved(comment: Comment, was: str) -> None:
+        if comment.author_id:
+            Commenter.objects.filter(pk=comment.author_id).update(
+                approved_count=F("approved_count") + 1
             )
-            comment.status = Comment.Status.PUBLISHED
-            if comment.author_id:
-                Commenter.objects.filter(pk=comment.author_id).update(
-                    approved_count=F("approved_count") + 1
-                )
-            counts.thread_forget(comment.page_id)
-            if was_pending:
-                reply_notify(comment=comment)
-            changed += 1
-    return changed
+        if was == Comment.Status.PENDING:
+            reply_notify(comment=comment)
+
+    return _comments_moderate(
+        comment_ids, moderator=moderator, status=Comment.Status.PUBLISHED, then=approved
+    )
 
 
 def comments_reject(*, comment_ids: Iterable[int], moderator) -> int:
     """Take the comments off the site (and clear their reports); returns how many changed."""
+    return _comments_moderate(comment_ids, moderator=moderator, status=Comment.Status.REJECTED)
+
+
+def _comments_moderate(
+    comment_ids: Iterable[int],
+    *,
+    moderator,
+    status: str,
+    then: Callable[[Comment, str], None] | None = None,
+) -> int:
+    """Move the comments to ``status`` under row locks, clearing their open
+    reports whatever their status; ``then(comment, status it had)`` runs for
+    each one that changed, in the same transaction. Returns how many changed."""
     now = timezone.now()
     changed = 0
     with transaction.atomic():
         comments = list(Comment.objects.select_for_update().filter(pk__in=list(comment_ids)))
         for comment in comments:
             _resolve_reports(comment, now)
-            if comment.status == Comment.Status.REJECTED:
+            if comment.status == status:
                 continue
+            was = comment.status
             Comment.objects.filter(pk=comment.pk).update(
-                status=Comment.Status.REJECTED, moderated_at=now, moderated_by=moderator
+                status=status, moderated_at=now, moderated_by=moderator
             )
+            comment.status = status
             counts.thread_forget(comment.page_id)
+            if then is not None:
+                then(comment, was)
             changed += 1
     return changed
 

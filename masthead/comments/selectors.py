@@ -62,6 +62,15 @@ class ThreadView:
     settings: CommentSettings
 
 
+def shown_to(commenter: Commenter | None) -> Q:
+    """The comments a reader sees in a thread: the published ones, and their
+    own unless a moderator took them down."""
+    shown = Q(status=Comment.Status.PUBLISHED)
+    if commenter is not None:
+        shown |= Q(author=commenter) & ~Q(status=Comment.Status.REJECTED)
+    return shown
+
+
 def thread_view(
     *, page_id: int, user, sort: str = DEFAULT_SORT, page_number=1
 ) -> ThreadView | None:
@@ -72,12 +81,9 @@ def thread_view(
         return None
     sort = sort if sort in SORTS else DEFAULT_SORT
     commenter = commenter_of(user)
-    shown = Q(status=Comment.Status.PUBLISHED)
-    if commenter is not None:
-        shown |= Q(author=commenter) & ~Q(status=Comment.Status.REJECTED)
     roots = (
         Comment.objects.filter(page_id=page_id, depth=1)
-        .filter(shown)
+        .filter(shown_to(commenter))
         .select_related("author")
         .order_by(*SORTS[sort])
     )

@@ -126,6 +126,20 @@ def _comment_or_404(comment_id: int) -> Comment:
     return comment
 
 
+def _on_a_comment(view):
+    """For a reader's action on one comment: the view gets the comment (404 if
+    there is none) and runs only for a signed-in reader (else the sign-in answer)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, comment_id: int) -> HttpResponse:
+        comment = _comment_or_404(comment_id)
+        if (answer := _needs_signin(request, comment.page_id)) is not None:
+            return answer
+        return view(request, comment)
+
+    return wrapper
+
+
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -186,10 +200,8 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @require_GET
 @refusals_answered
-def reply(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
-    if (answer := _needs_signin(request, comment.page_id)) is not None:
-        return answer
+@_on_a_comment
+def reply(request: HttpRequest, comment: Comment) -> HttpResponse:
     context = {"comment": comment, "form": CommentForm(initial={"parent": comment.pk})}
     context.update(_reader_form_context(request, comment.page_id), form_id=f"reply-{comment.pk}")
     return _form_answer(request, "comments/reply.html", context)
@@ -219,10 +231,8 @@ def _reader_form_context(request, page_id: int) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @refusals_answered
-def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
-    if (answer := _needs_signin(request, comment.page_id)) is not None:
-        return answer
+@_on_a_comment
+def edit(request: HttpRequest, comment: Comment) -> HttpResponse:
     context = {"comment": comment, **_reader_form_context(request, comment.page_id)}
     if request.method == "GET":
         if comment.author is None or comment.author.user_id != request.user.pk:
@@ -233,26 +243,24 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     form.is_valid()
     try:
         services.comment_edit(
-            user=request.user, comment_id=comment_id, text=form.cleaned_data.get("body", "")
+            user=request.user, comment_id=comment.pk, text=form.cleaned_data.get("body", "")
         )
     except CommentError as refused:
         context.update(form=form, error=refused.message)
         return _form_answer(request, "comments/edit.html", context, status=refused.status)
-    return _done(request, comment.page_id, "Your comment is updated.", comment_id=comment_id)
+    return _done(request, comment.page_id, "Your comment is updated.", comment_id=comment.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @refusals_answered
-def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
-    if (answer := _needs_signin(request, comment.page_id)) is not None:
-        return answer
+@_on_a_comment
+def delete(request: HttpRequest, comment: Comment) -> HttpResponse:
     if request.method == "GET":
         if comment.author is None or comment.author.user_id != request.user.pk:
             raise services.CommentForbidden("You can only change your own comments.")
         return _form_answer(request, "comments/delete.html", {"comment": comment})
-    services.comment_delete(user=request.user, comment_id=comment_id)
-    return _done(request, comment.page_id, "Your comment is deleted.", comment_id=comment_id)
+    services.comment_delete(user=request.user, comment_id=comment.pk)
+    return _done(request, comment.page_id, "Your comment is deleted.", comment_id=comment.pk)
 
 
 # --- others' comments -------------------------------------------------------------------
@@ -260,22 +268,18 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 @require_POST
 @refusals_answered
-def like(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
-    if (answer := _needs_signin(request, comment.page_id)) is not None:
-        return answer
+@_on_a_comment
+def like(request: HttpRequest, comment: Comment) -> HttpResponse:
     services.comment_like(
-        user=request.user, comment_id=comment_id, like=request.POST.get("like", "1") != "0"
+        user=request.user, comment_id=comment.pk, like=request.POST.get("like", "1") != "0"
     )
-    return _done(request, comment.page_id, "", comment_id=comment_id)
+    return _done(request, comment.page_id, "", comment_id=comment.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @refusals_answered
-def report(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
-    if (answer := _needs_signin(request, comment.page_id)) is not None:
-        return answer
+@_on_a_comment
+def report(request: HttpRequest, comment: Comment) -> HttpResponse:
     if request.method == "GET":
         return _form_answer(
             request, "comments/report.html", {"comment": comment, "form": ReportForm()}
@@ -291,7 +295,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         services.comment_report(
             user=request.user,
-            comment_id=comment_id,
+            comment_id=comment.pk,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
@@ -299,7 +303,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
         context["error"] = refused.message
         return _form_answer(request, "comments/report.html", context, status=refused.status)
     notice = "Thank you for your report. A moderator will look at the comment."
-    return _done(request, comment.page_id, notice, comment_id=comment_id)
+    return _done(request, comment.page_id, notice, comment_id=comment.pk)
 
 
 # --- reply emails ------------------------------------------------------------------------

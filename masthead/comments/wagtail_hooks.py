@@ -9,6 +9,8 @@ edit screens are read-only, so no change bypasses the rules or the counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django import forms
 from django.urls import reverse
@@ -163,37 +165,36 @@ class _ModerationAction(SnippetBulkAction):
         return f"{self.verb}: {num_parent_objects} changed."
 
 
+class _CommentsModeration(_ModerationAction):
+    """Approve or reject: the selected comments go to ``moderate`` (a
+    ``moderation`` function taking the ids and the moderator)."""
+
+    models = [Comment]
+    moderate: Callable[..., int]
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        request = kwargs["self"].request
+        return cls.moderate(comment_ids=[c.pk for c in objects], moderator=request.user), 0
+
+
 @hooks.register("register_bulk_action")
-class ApproveComments(_ModerationAction):
+class ApproveComments(_CommentsModeration):
     display_name = "Approve"
     action_type = "approve"
     aria_label = "Approve selected comments"
-    models = [Comment]
     verb = "Approve"
-
-    @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
-        request = kwargs["self"].request
-        return moderation.comments_approve(
-            comment_ids=[c.pk for c in objects], moderator=request.user
-        ), 0
+    moderate = staticmethod(moderation.comments_approve)
 
 
 @hooks.register("register_bulk_action")
-class RejectComments(_ModerationAction):
+class RejectComments(_CommentsModeration):
     display_name = "Reject"
     action_type = "reject"
     aria_label = "Reject selected comments"
-    models = [Comment]
     verb = "Reject"
     classes = {"serious"}
-
-    @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
-        request = kwargs["self"].request
-        return moderation.comments_reject(
-            comment_ids=[c.pk for c in objects], moderator=request.user
-        ), 0
+    moderate = staticmethod(moderation.comments_reject)
 
 
 class BanForm(forms.Form):

@@ -20,7 +20,7 @@ import logging
 import re
 from types import SimpleNamespace
 
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import DataError
 from django.utils import timezone
 from rest_framework.authentication import SessionAuthentication
@@ -78,6 +78,29 @@ class WordSearchFilter(SearchFilter):
         return super().filter_queryset(SimpleNamespace(GET=params), queryset, view)
 
 
+class SingleValueOrderingFilter(OrderingFilter):
+    """Wagtail's ``?order=``, refusing fields that hold a list (``tags``).
+
+    Ordering by a many-valued field joins its rows, so an item with three
+    tags would be listed three times while ``total_count`` still says one.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        for name in request.GET.get("order", "").split(","):
+            name = name.strip().lstrip("-")
+            try:
+                field = queryset.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # Wagtail's own check answers for unknown names
+            if field.many_to_many or field.one_to_many:
+                raise BadRequestError(f"cannot order by '{name}' (it holds a list)")
+        return super().filter_queryset(request, queryset, view)
+
+
+def _with_single_value_ordering(backends: list) -> list:
+    return [SingleValueOrderingFilter if b is OrderingFilter else b for b in backends]
+
+
 class SafeParametersMixin:
     """Answer 400 with a message for malformed values instead of a 500."""
 
@@ -127,7 +150,10 @@ class PublicPagesAPIViewSet(SafeParametersMixin, PagesAPIViewSet):
     """Live, public pages; story bodies for staff only (see module docstring)."""
 
     base_serializer_class = SitePageSerializer
-    filter_backends = [*PagesAPIViewSet.filter_backends[:-1], WordSearchFilter]
+    filter_backends = [
+        *_with_single_value_ordering(PagesAPIViewSet.filter_backends[:-1]),
+        WordSearchFilter,
+    ]
     hidden_fields = STAFF_ONLY_FIELDS
 
     @classmethod
@@ -162,14 +188,14 @@ class StaffPagesAPIViewSet(PublicPagesAPIViewSet):
 
 
 class PublicImagesAPIViewSet(SafeParametersMixin, ImagesAPIViewSet):
-    filter_backends = [FieldsFilter, OrderingFilter, WordSearchFilter]
+    filter_backends = [FieldsFilter, SingleValueOrderingFilter, WordSearchFilter]
 
 
 class SnippetAPIViewSet(SafeParametersMixin, BaseAPIViewSet):
     """A read-only listing of a snippet model, filterable by its ``api_fields``."""
 
     base_serializer_class = SnippetSerializer
-    filter_backends = [FieldsFilter, OrderingFilter, WordSearchFilter]
+    filter_backends = [FieldsFilter, SingleValueOrderingFilter, WordSearchFilter]
     meta_fields = BaseAPIViewSet.meta_fields + ["html_url"]
     ordering: tuple[str, ...] = ("id",)
     extra_fields: list[APIField] = []
@@ -219,21 +245,6 @@ class VideoFileField(Field):
         return seo.absolute_url(file.url)
 
 
-class VideoTagsField(Field):
-    """The video's tag names, read through the tag rows.
-
-    ``VideoTag`` points at ``Video`` with a plain foreign key, and
-    modelcluster's tag manager, which expects a ``ParentalKey``, fails on it
-    (``'RelatedManager' object has no attribute 'is_deferring'``).
-    """
-
-    def get_attribute(self, instance):
-        return instance
-
-    def to_representation(self, video):
-        return sorted(video.tagged_items.values_list("tag__name", flat=True))
-
-
 class VideosAPIViewSet(SnippetAPIViewSet):
     """Published videos (``published_at`` not in the future), newest first."""
 
@@ -254,7 +265,7 @@ class VideosAPIViewSet(SnippetAPIViewSet):
             "poster_thumbnail", serializer=ImageRenditionField("fill-800x450", source="poster")
         ),
         APIField("section"),
-        APIField("tags", serializer=VideoTagsField(read_only=True)),
+        APIField("tags"),
     ]
 
     def get_queryset(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -74,7 +75,10 @@ class Series(index.Indexed, models.Model):
 
 
 class VideoTag(TaggedItemBase):
-    content_object = models.ForeignKey(
+    """A tag on a video: a ``ParentalKey``, so the video's form and its tag
+    manager (modelcluster's) keep the tags with the video until it is saved."""
+
+    content_object = ParentalKey(
         "content.Video", on_delete=models.CASCADE, related_name="tagged_items"
     )
 

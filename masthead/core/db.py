@@ -47,6 +47,16 @@ def insert_or_ignore(instance: models.Model) -> bool:
     return True
 
 
+def insert_or_lock(instance: models.Model, *conditions, **lookup) -> models.Model:
+    """The row ``instance`` stands for, locked (``SELECT … FOR UPDATE``): inserted
+    if no row holds its unique values, else the one that does, found by
+    ``conditions`` and ``lookup``. Always the same two statements, so a caller
+    that must not tell a known address from a new one costs the same for both.
+    Call it inside a transaction."""
+    insert_or_ignore(instance)
+    return type(instance)._default_manager.select_for_update().get(*conditions, **lookup)
+
+
 def _insert_fields(instance: models.Model) -> list:
     """The columns an INSERT of ``instance`` writes: its own concrete fields, less
     generated ones and, when it has no key yet, the auto key."""

@@ -39,6 +39,14 @@ class RateLimited(Refused):
     status = 429
 
 
+class NotFromOwnPage(Refused):
+    """A POST with no sign it came from one of the site's pages (no same-origin
+    ``Sec-Fetch-Site``/``Origin``, no valid CSRF token): the form is shown again,
+    with a token, for the reader to send once more (``core.origin``)."""
+
+    status = 403
+
+
 class LinkRefused(Refused):
     """An emailed link that does not hold; ``kind`` names why, for the page."""
 

@@ -46,6 +46,17 @@ class Limit:
 # The scopes a form can be limited by, in the order they are reported.
 SCOPES = ("account", "ip", "email")
 
+# What every form that emails a typed address says when it is stopped (the
+# wall, the newsletter and series boxes). The per-address limit counts
+# attempts, so it reads the same whatever the address has or takes.
+EMAIL_FORM_LIMITS = {
+    "ip": "Too many attempts from your connection. Please wait a few minutes and try again.",
+    "email": (
+        "We have already sent several emails to this address. "
+        "Please check your inbox (and spam folder), or try again in an hour."
+    ),
+}
+
 
 def rate_setting(form: str, scope: str) -> str:
     """The setting (and environment variable) holding a form's rate for a scope:

@@ -21,11 +21,10 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from masthead.content.models import HomePage, SectionPage, StandardPage, StoryAuthor, StoryPage
-from masthead.content.snippets import Author, Series, Video, VideoTag
+from masthead.content.snippets import Author, Series, Video
 from masthead.core.models import SiteSettings
 
 from . import comments, images, letters, newsroom, pages, readership, signups
@@ -158,12 +157,8 @@ def _video(data, sections: dict, drawn: images.Drawings, now: datetime) -> Video
     )
     with (ASSETS / f"{data.slug}.mp4").open("rb") as clip:
         video.file.save(f"{data.slug}.mp4", File(clip), save=False)
+    video.tags.add(*data.tags)
     video.save()
-    # VideoTag points at Video with a plain foreign key, which modelcluster's tag
-    # manager cannot add through; write the tag rows directly.
-    for name in data.tags:
-        tag, _ = Tag.objects.get_or_create(name=name)
-        VideoTag.objects.create(content_object=video, tag=tag)
     return video
 
 

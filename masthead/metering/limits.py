@@ -7,11 +7,8 @@ wall and the set-up link's "send me a new link" form count against them both.
 
 from __future__ import annotations
 
-TOO_MANY_FROM_IP = (
-    "Too many attempts from your connection. Please wait a few minutes and try again."
-)
-TOO_MANY_FOR_ADDRESS = (
-    "We have already sent several emails to this address. "
-    "Please check your inbox (and spam folder), or try again in an hour."
-)
-WALL_LIMITS = {"ip": TOO_MANY_FROM_IP, "email": TOO_MANY_FOR_ADDRESS}
+from masthead.core.ratelimit import EMAIL_FORM_LIMITS
+
+TOO_MANY_FROM_IP = EMAIL_FORM_LIMITS["ip"]
+TOO_MANY_FOR_ADDRESS = EMAIL_FORM_LIMITS["email"]
+WALL_LIMITS = EMAIL_FORM_LIMITS

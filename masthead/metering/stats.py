@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
 from .models import Consent, Entitlement
@@ -12,21 +12,20 @@ from .models import Consent, Entitlement
 
 def wall_signups_per_day(*, since: datetime) -> dict[date, int]:
     """Registration-wall sign-ups (consents given at the wall) per day."""
-    rows = (
-        Consent.objects.filter(source=Consent.WALL, agreed_at__gte=since)
-        .annotate(day=TruncDate("agreed_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-    )
-    return {row["day"]: row["n"] for row in rows}
+    return _per_day(Consent.objects.filter(source=Consent.WALL), "agreed_at", since)
 
 
 def trials_per_day(*, since: datetime) -> dict[date, int]:
     """Free trials started per day."""
-    rows = (
-        Entitlement.objects.filter(kind=Entitlement.TRIAL, starts_at__gte=since)
-        .annotate(day=TruncDate("starts_at"))
+    return _per_day(Entitlement.objects.filter(kind=Entitlement.TRIAL), "starts_at", since)
+
+
+def _per_day(rows: QuerySet, moment: str, since: datetime) -> dict[date, int]:
+    """How many of ``rows`` fall on each day by their ``moment`` field, from ``since``."""
+    counted = (
+        rows.filter(**{f"{moment}__gte": since})
+        .annotate(day=TruncDate(moment))
         .values("day")
         .annotate(n=Count("pk"))
     )
-    return {row["day"]: row["n"] for row in rows}
+    return {row["day"]: row["n"] for row in counted}

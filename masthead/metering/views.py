@@ -19,11 +19,19 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.services import safe_next_url
-from masthead.core.errors import InvalidInput, LinkRefused, Refused, answers_refusals
+from masthead.core.errors import (
+    InvalidInput,
+    LinkRefused,
+    NotFromOwnPage,
+    Refused,
+    answers_refusals,
+)
 from masthead.core.models import SiteSettings
+from masthead.core.origin import post_from_own_page
 from masthead.core.params import row_id
 from masthead.core.ratelimit import rate_limit
 
@@ -31,6 +39,8 @@ from . import services
 from .access import story_model
 from .forms import ResendForm, SetupForm, WallForm
 from .limits import WALL_LIMITS
+
+NOT_FROM_OWN_PAGE = "Please check your address and press Continue again."
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
@@ -94,9 +104,13 @@ def _wall_refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
         wall_form=form,
         wall_next=next_url,
         wall_notice=refusal.message,
+        # A POST that showed no sign of coming from the site gets the form
+        # back with a CSRF token, so that sending it again proves it does.
+        wall_token=isinstance(refusal, NotFromOwnPage),
     )
 
 
+@csrf_exempt  # the walled copy is shared and carries no token: see post_from_own_page
 @require_http_methods(["GET", "POST"])
 @answers_refusals(_wall_refused)
 def wall(request: HttpRequest) -> HttpResponse:
@@ -105,6 +119,8 @@ def wall(request: HttpRequest) -> HttpResponse:
         next_url = safe_next_url(request.GET.get("next"), story.url if story else "/")
         context = {"page": story, "wall_next": next_url}
         return render(request, "metering/wall_page.html", context, status=_status(request.GET))
+    if not post_from_own_page(request):
+        raise NotFromOwnPage(NOT_FROM_OWN_PAGE)
     form = WallForm(request.POST)
     if not form.is_valid():
         raise InvalidInput()

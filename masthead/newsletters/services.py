@@ -15,7 +15,8 @@ import time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from masthead.core.db import insert_or_ignore
+from masthead.accounts.verification import address_verified, verified_owner
+from masthead.core.db import insert_or_lock
 from masthead.core.emails import same_email
 from masthead.mail.services import email_enqueue
 
@@ -33,15 +34,6 @@ def newsletter_default() -> Newsletter | None:
 
 def newsletters_active():
     return Newsletter.objects.filter(active=True).order_by("sort_order", "name")
-
-
-def address_verified(user, email: str) -> bool:
-    """Whether ``email`` is the signed-in ``user``'s own, confirmed address."""
-    from allauth.account.models import EmailAddress
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return EmailAddress.objects.filter(same_email(email), user=user, verified=True).exists()
 
 
 def newsletter_subscribe(*, user, newsletter: Newsletter) -> NewsletterSubscription:
@@ -74,18 +66,6 @@ def newsletter_subscribe(*, user, newsletter: Newsletter) -> NewsletterSubscript
     return sub
 
 
-def _subscription_for(email: str, newsletter: Newsletter) -> NewsletterSubscription:
-    """The row for (newsletter, address), locked; created pending if there is none.
-
-    Always the same two statements (an INSERT that does nothing when the row
-    exists, then a locking SELECT), so a known address costs what a new one does.
-    """
-    insert_or_ignore(NewsletterSubscription(newsletter=newsletter, email=email))
-    return NewsletterSubscription.objects.select_for_update().get(
-        same_email(email), newsletter=newsletter
-    )
-
-
 def subscription_request(*, email: str, newsletter: Newsletter, user=None) -> str:
     """A reader asks for ``newsletter`` at ``email``.
 
@@ -102,7 +82,12 @@ def subscription_request(*, email: str, newsletter: Newsletter, user=None) -> st
         return NewsletterSubscription.ACTIVE
     window = int(time.time()) // EMAIL_WINDOW_SECONDS
     with transaction.atomic():
-        sub = _subscription_for(email, newsletter)
+        # Created pending if there is none; a known address costs what a new one does.
+        sub = insert_or_lock(
+            NewsletterSubscription(newsletter=newsletter, email=email),
+            same_email(email),
+            newsletter=newsletter,
+        )
         context = {"newsletter": newsletter.name, "email": sub.email}
         if sub.status == NewsletterSubscription.ACTIVE:
             template = "newsletters/already_subscribed"
@@ -122,32 +107,22 @@ def subscription_request(*, email: str, newsletter: Newsletter, user=None) -> st
     return NewsletterSubscription.PENDING
 
 
-def _owner_if_verified(email: str):
-    """The account whose confirmed address this is, if any (never an unconfirmed
-    claim on it: that could be someone else's pre-registration)."""
-    from allauth.account.models import EmailAddress
-
-    found = EmailAddress.objects.filter(same_email(email), verified=True).first()
-    return found.user if found else None
-
-
-def subscription_confirm(*, subscription_id: int, email: str) -> NewsletterSubscription | None:
-    """Confirm the subscription a signed link names; idempotent. None if the
-    row is gone or no longer belongs to that address."""
+def subscription_confirm(*, subscription: NewsletterSubscription) -> NewsletterSubscription | None:
+    """Confirm the subscription a signed link named; idempotent. Links it to the
+    account whose confirmed address it is, if there is one. None if the row
+    went in the meantime."""
     with transaction.atomic():
         sub = (
             NewsletterSubscription.objects.select_for_update()
             .select_related("newsletter")
-            .filter(pk=subscription_id)
+            .filter(pk=subscription.pk)
             .first()
         )
-        if sub is None or sub.email.lower() != email.lower():
-            return None
-        if sub.status == NewsletterSubscription.PENDING:
+        if sub is not None and sub.status == NewsletterSubscription.PENDING:
             sub.status = NewsletterSubscription.ACTIVE
             sub.confirmed_at = timezone.now()
             sub.unsubscribed_at = None
-            sub.user = sub.user or _owner_if_verified(sub.email)
+            sub.user = sub.user or verified_owner(sub.email)
             sub.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "user"])
     return sub
 
@@ -159,18 +134,6 @@ def subscription_stop(*, subscription: NewsletterSubscription) -> NewsletterSubs
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["status", "unsubscribed_at"])
     return subscription
-
-
-def subscription_stop_by_link(*, subscription_id: int, email: str) -> NewsletterSubscription | None:
-    """What an unsubscribe link (or its RFC 8058 POST) does."""
-    sub = (
-        NewsletterSubscription.objects.select_related("newsletter")
-        .filter(pk=subscription_id)
-        .first()
-    )
-    if sub is None or sub.email.lower() != email.lower():
-        return None
-    return subscription_stop(subscription=sub)
 
 
 def reader_subscriptions(user) -> dict[int, NewsletterSubscription]:

@@ -4,7 +4,7 @@ The sign-up box sits on pages the page cache shares between readers, so its
 HTML there is the same for everyone; what a sign-up answers ("Success! ...",
 "You might also like:") is this view's own small response, never stored in
 the page cache: a whole page without JavaScript, a fragment as JSON for
-``signup.js``. Nothing here changes the page cache's generation.
+the in-place form script. Nothing here changes the page cache's generation.
 """
 
 from __future__ import annotations
@@ -12,38 +12,22 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from masthead.accounts.services import safe_next_url
-from masthead.core.origin import request_same_origin
+from masthead.core import optin_views
+from masthead.core.errors import answers_refusals
 
 from . import links, services
 from .editions import edition_context, edition_latest
 from .forms import SignupForm, ToggleForm
-from .limits import newsletter_limit_message
 from .models import Edition, NewsletterSubscription
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
-
-
-def _acting_reader(request: HttpRequest):
-    """The signed-in reader, when the POST came from this site; else nobody, so a
-    forged cross-site POST is answered as a stranger's (double opt-in)."""
-    return request.user if request_same_origin(request) else None
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Answers that name a reader's address or state: never kept by any cache."""
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+_subscriptions = NewsletterSubscription.objects.select_related("newsletter")
 
 
 @require_GET
@@ -55,11 +39,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletters/catalogue.html", {"newsletters": newsletters})
 
 
-def _answer(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
-    if _wants_json(request):
-        html = render_to_string("newsletters/includes/signup_answer.html", context, request)
-        return _private(JsonResponse({"ok": status == 200, "html": html}, status=status))
-    return _private(render(request, "newsletters/signup_page.html", context, status=status))
+_box = optin_views.BoxAnswers(
+    fragment="newsletters/includes/signup_answer.html", page="newsletters/signup_page.html"
+)
 
 
 def _slugs(value: str) -> list[str]:
@@ -68,25 +50,24 @@ def _slugs(value: str) -> list[str]:
 
 @csrf_exempt  # no token on shared pages: see core/origin.py for what stands in for it
 @require_POST
+@answers_refusals(_box.refused)
 def signup(request: HttpRequest) -> HttpResponse:
+    """The sign-up box's POST, limited by ``RATELIMIT_NEWSLETTER_IP`` and ``_EMAIL``."""
     form = SignupForm(request.POST)
     newsletter = None
-    if form.is_bound and form.data.get("newsletter"):
+    if form.data.get("newsletter"):
         newsletter = services.newsletters_active().filter(slug=form.data["newsletter"][:60]).first()
     next_url = safe_next_url(request.POST.get("next"), "/newsletters/")
     context = {"form": form, "newsletter": newsletter, "next_url": next_url}
-    if newsletter is None:
-        context["notice"] = "That newsletter is not available. See all newsletters."
-        return _answer(request, context, status=400)
-    if not form.is_valid():
-        return _answer(request, context, status=400)
-    email = form.cleaned_data["email"]
-    notice = newsletter_limit_message(request, email=email)
-    if notice:
-        context["notice"] = notice
-        return _answer(request, context, status=429)
+    email = optin_views.box_address(
+        request,
+        context,
+        target="newsletter",
+        missing="That newsletter is not available. See all newsletters.",
+        form="newsletter",
+    )
     outcome = services.subscription_request(
-        email=email, newsletter=newsletter, user=_acting_reader(request)
+        email=email, newsletter=newsletter, user=optin_views.acting_reader(request)
     )
     # The newsletters signed up for from this box so far, so suggestions move on.
     added = [newsletter.slug, *_slugs(request.POST.get("added", ""))]
@@ -95,68 +76,28 @@ def signup(request: HttpRequest) -> HttpResponse:
         active=outcome == NewsletterSubscription.ACTIVE,
         email=email,
         added=",".join(added),
-        suggestions=services.newsletter_suggestions(exclude=added, user=_acting_reader(request)),
+        suggestions=services.newsletter_suggestions(
+            exclude=added, user=optin_views.acting_reader(request)
+        ),
     )
-    return _answer(request, context)
+    return _box.answer(request, context)
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the confirmation email. GET shows a button (mail scanners
-    open links, and must not confirm for the reader); the POST confirms."""
-    try:
-        found = links.confirm_token_read(token)
-    except links.Expired:
-        return _private(render(request, "newsletters/confirm.html", {"expired": True}, status=410))
-    if found is None:
-        return _private(render(request, "newsletters/confirm.html", {"invalid": True}, status=400))
-    subscription_id, email = found
-    sub = (
-        NewsletterSubscription.objects.select_related("newsletter")
-        .filter(pk=subscription_id)
-        .first()
-    )
-    if sub is None or sub.email.lower() != email:
-        return _private(render(request, "newsletters/confirm.html", {"invalid": True}, status=400))
-    if request.method == "POST":
-        sub = services.subscription_confirm(subscription_id=subscription_id, email=email)
-        return _private(
-            render(request, "newsletters/confirm.html", {"sub": sub, "confirmed": True})
-        )
-    return _private(render(request, "newsletters/confirm.html", {"sub": sub}))
-
-
-@csrf_exempt  # the signed token is the authority; mail providers POST without a form
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """A per-recipient link: GET asks (scanners open links), POST leaves.
-
-    RFC 8058: a mail client's one-click POST carries ``List-Unsubscribe=One-Click``
-    and gets no page, only the status.
-    """
-    found = links.unsubscribe_token_read(token)
-    if found is None:
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return _private(HttpResponse(status=400))
-        return _private(
-            render(request, "newsletters/unsubscribe.html", {"invalid": True}, status=400)
-        )
-    subscription_id, email = found
-    if request.method == "POST":
-        sub = services.subscription_stop_by_link(subscription_id=subscription_id, email=email)
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return _private(HttpResponse(status=200 if sub else 404))
-        return _private(render(request, "newsletters/unsubscribe.html", {"sub": sub, "done": True}))
-    sub = (
-        NewsletterSubscription.objects.select_related("newsletter")
-        .filter(pk=subscription_id)
-        .first()
-    )
-    if sub is None or sub.email.lower() != email:
-        return _private(
-            render(request, "newsletters/unsubscribe.html", {"invalid": True}, status=400)
-        )
-    return _private(render(request, "newsletters/unsubscribe.html", {"sub": sub}))
+# The emailed links: a button, then the POST confirms; GET asks, POST leaves (RFC 8058 too).
+confirm = optin_views.confirm_link_view(
+    link=links.CONFIRM,
+    rows=_subscriptions,
+    confirm=lambda sub: services.subscription_confirm(subscription=sub),
+    template="newsletters/confirm.html",
+    name="sub",
+)
+unsubscribe = optin_views.leave_link_view(
+    link=links.UNSUBSCRIBE,
+    rows=_subscriptions,
+    leave=lambda sub: services.subscription_stop(subscription=sub),
+    template="newsletters/unsubscribe.html",
+    name="sub",
+)
 
 
 @require_GET
@@ -181,7 +122,9 @@ def toggle(request: HttpRequest) -> HttpResponse:
     """The account page's switches; answers by going back to the account page."""
     form = ToggleForm(request.POST)
     if not form.is_valid():
-        return _private(HttpResponse("Unknown newsletter.", status=400, content_type="text/plain"))
+        return optin_views.private(
+            HttpResponse("Unknown newsletter.", status=400, content_type="text/plain")
+        )
     newsletter = get_object_or_404(
         services.newsletters_active(), slug=form.cleaned_data["newsletter"]
     )

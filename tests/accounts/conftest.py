@@ -1,14 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+from tests.fixtures import fresh_cache  # noqa: F401 (autouse)
 
 
 @pytest.fixture

@@ -138,6 +138,37 @@ def test_a_stop_link_works_without_signing_in_and_one_click(series):
     assert Client().get("/alerts/stop/forged/").status_code == 400
 
 
+def test_stop_links_already_in_inboxes_keep_working_and_confirm_links_cannot_stop(series):
+    from django.core import signing
+
+    from masthead.alerts import links
+
+    follow = SeriesFollow.objects.create(series=series, email="Old@example.org", status="active")
+    confirm_token = links.confirm_url(follow).rsplit("/", 2)[1]
+    refused = Client().post(f"/alerts/stop/{confirm_token}/")
+    assert refused.status_code == 400 and "This link does not work" in refused.content.decode()
+    follow.refresh_from_db()
+    assert follow.status == "active"
+    token = signing.dumps([follow.pk, "old@example.org"], salt="masthead.alerts.stop")
+    assert links.stop_url(follow) == f"http://testserver/alerts/stop/{token}/"
+    assert "You are unsubscribed" in Client().post(f"/alerts/stop/{token}/").content.decode()
+    follow.refresh_from_db()
+    assert follow.status == "stopped"
+
+
+def test_a_link_whose_follow_is_gone_does_not_work(series):
+    from masthead.alerts import links
+
+    follow = SeriesFollow.objects.create(series=series, email="gone@example.org")
+    stop, confirm = link_path(links.stop_url(follow)), link_path(links.confirm_url(follow))
+    follow.delete()
+    for path in (stop, confirm):
+        page = Client().post(path)
+        assert page.status_code == 400 and "This link does not work" in page.content.decode()
+    one_click = Client().post(stop, {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 400 and one_click.content == b""
+
+
 @pytest.mark.parametrize("path", ["/alerts/confirm/x/", "/alerts/confirm/%ff%00/"])
 def test_forged_confirm_links_answer_400(client, series, path):
     response = client.get(path)

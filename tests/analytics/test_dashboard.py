@@ -10,9 +10,8 @@ from masthead.analytics.ingest import view_record
 from masthead.analytics.models import STORY
 from masthead.metering.models import Consent, Entitlement
 from masthead.newsletters.models import Newsletter, NewsletterSubscription
+from tests.analytics.counts import BROWSER_UA, drain
 from tests.content.factories import SectionPageFactory, publish_story
-
-from .conftest import BROWSER_UA, drain
 
 
 def test_dashboard_is_for_staff_only(client, admin_client, home):

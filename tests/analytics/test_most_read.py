@@ -9,9 +9,8 @@ import time_machine
 from masthead.analytics.ingest import view_record
 from masthead.analytics.models import STORY
 from masthead.analytics.selectors import most_read
+from tests.analytics.counts import BROWSER_UA, drain
 from tests.content.factories import SectionPageFactory, publish_story
-
-from .conftest import BROWSER_UA, drain
 
 NOON = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)
 

@@ -9,9 +9,8 @@ import time_machine
 from masthead.analytics.models import STORY, ReaderView
 from masthead.analytics.readers import is_bot
 from masthead.analytics.selectors import top_ids
+from tests.analytics.counts import BROWSER_UA, drain
 from tests.content.factories import publish_story
-
-from .conftest import BROWSER_UA, drain
 
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

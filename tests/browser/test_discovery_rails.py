@@ -10,7 +10,7 @@ from django.utils import timezone
 from masthead.analytics.ingest import view_record, views_discard, views_flush
 from masthead.analytics.models import STORY, VIDEO
 from masthead.recommendations.services import index_forget, related_compute
-from tests.analytics.conftest import BROWSER_UA, redis_clear
+from tests.analytics.counts import BROWSER_UA, redis_clear
 from tests.browser.support import VIEWPORTS, new_page, no_sideways_scroll, shoot
 from tests.content.factories import ImageFactory, SectionPageFactory, VideoFactory, publish_story
 

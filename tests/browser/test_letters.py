@@ -49,7 +49,7 @@ def test_signup_box_answers_in_place_with_suggestions(live_server, newsroom, bro
     for name in VIEWPORTS:
         page = new_page(browser, name, problems)
         page.goto(live_server.url + newsroom["story"].url)
-        box = page.locator("[data-signup]").filter(has_text="The Daily Briefing")
+        box = page.locator("[data-in-place]").filter(has_text="The Daily Briefing")
         box.scroll_into_view_if_needed()
         shoot(page, shots_dir / f"letters-story-{name}.png")
 
@@ -89,7 +89,7 @@ def test_signup_box_without_javascript(live_server, newsroom, browser, shots_dir
     problems: list[str] = []
     page = new_page(browser, "phone", problems, java_script_enabled=False)
     page.goto(live_server.url + newsroom["story"].url)
-    box = page.locator("[data-signup]").filter(has_text="The Daily Briefing")
+    box = page.locator("[data-in-place]").filter(has_text="The Daily Briefing")
     box.get_by_label("Email address").fill("nojs@example.org")
     box.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()

@@ -22,6 +22,7 @@ from masthead.mail.models import MailboxMessage
 from tests.accounts.factories import UserFactory
 from tests.browser.checkers import axe_violations, nu_errors
 from tests.browser.support import VIEWPORTS, new_page
+from tests.comments.factories import CommenterFactory, CommentFactory
 from tests.content.factories import (
     AuthorFactory,
     ImageFactory,
@@ -115,9 +116,16 @@ def _reader_pages(newsroom) -> dict[str, str]:
     }
 
 
-def _signed_in_client() -> tuple[Client, str]:
+def _signed_in_client(newsroom) -> tuple[Client, str]:
+    """A reader with a page and more of comments in every state (the account page lists them)."""
+    reader = UserFactory(email="reader@example.org")
+    author = CommenterFactory(user=reader, display_name="Pat Reader")
+    states = [{"status": "published"}, {"status": "pending"}, {"status": "rejected"}]
+    states.append({"status": "published", "body": "", "deleted_at": timezone.now()})
+    for n in range(12):
+        CommentFactory(page_id=newsroom["story"].pk, author=author, **states[n % 4])
     client = Client()
-    client.force_login(UserFactory(email="reader@example.org"))
+    client.force_login(reader)
     return client, client.cookies["sessionid"].value
 
 
@@ -132,7 +140,7 @@ def test_pages_are_valid_html(newsroom):
     wall_error = anonymous.post("/wall/", {"email": "not an address", "story": story.pk})
     assert wall_error.status_code == 400
     documents["wall with errors"] = wall_error.content.decode()
-    reader, _ = _signed_in_client()
+    reader, _ = _signed_in_client(newsroom)
     for name, path in _reader_pages(newsroom).items():
         response = reader.get(path)
         assert response.status_code == 200, name
@@ -145,7 +153,7 @@ def test_pages_are_valid_html(newsroom):
 def test_pages_pass_axe(newsroom, live_server, browser):
     problems: list[str] = []
     found: dict[str, list[str]] = {}
-    _, session = _signed_in_client()
+    _, session = _signed_in_client(newsroom)
     pages = [(name, path, False) for name, path in _anonymous_pages(newsroom).items()]
     pages += [(name, path, True) for name, path in _reader_pages(newsroom).items()]
     for viewport in VIEWPORTS:

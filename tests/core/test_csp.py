@@ -23,7 +23,6 @@ from tests.content.factories import (
     VideoFactory,
     publish_story,
 )
-from tests.pagecache.conftest import app  # noqa: F401 (fixture)
 from tests.pagecache.test_pagecache import call, warm
 
 STRICT = {

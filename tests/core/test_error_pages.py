@@ -9,7 +9,7 @@ from django.test import Client
 @pytest.mark.django_db
 def test_a_form_without_its_csrf_token_gets_the_styled_page(home):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/wall/", {"email": "reader@example.org", "agree": "on"})
+    response = client.post("/account/sign-in-link/", {"email": "reader@example.org"})
     assert response.status_code == 403
     page = response.content.decode()
     assert "We couldn&rsquo;t accept that request" in page

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from masthead.core.models import SiteSettings
 from tests.content.factories import publish_story
+from tests.fixtures import fresh_cache  # noqa: F401 (autouse: counters, the generation's policy)
 from tests.metering.factories import ReaderFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    """Rate-limit counters and the generation (with the policy) must not leak between tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from masthead.accounts.models import User
 from masthead.mail.models import Delivery
 from masthead.metering.models import Consent
 from tests.metering.factories import ReaderFactory
 from tests.metering.helpers import THANKS, text
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def post_wall(client, story, *, js=False, **data):
@@ -47,7 +49,7 @@ def test_wall_copy_with_site_name_trial_length_and_links(client, walled_story, s
     assert f'<a href="{privacy.url}">Privacy Policy</a>' in page
     assert 'type="email" name="email"' in page
     assert 'type="checkbox" name="agree"' in page
-    assert 'name="csrfmiddlewaretoken"' in page
+    assert "csrfmiddlewaretoken" not in page  # a shared copy: no token (core/origin.py)
     assert '<button class="button wall__submit" type="submit">' in page
 
 
@@ -224,12 +226,58 @@ def test_wall_page_on_its_own(client, stories):
     assert "To keep reading, please enter your email address." in text(refused)
 
 
-def test_wall_without_csrf_token_is_refused(walled_story):
-    from django.test import Client
-
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # neither Sec-Fetch-Site nor Origin nor Referer, and no token
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},  # another subdomain is not this site
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_REFERER": "https://evil.example/page"},
+    ],
+)
+def test_a_post_from_another_site_signs_nobody_up(walled_story, headers):
+    """Cross-site: no account, no email; the form comes back, with what the reader
+    typed, a notice and a CSRF token, so sending it again from here works."""
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/wall/", {"email": "reader@example.org", "agree": "1"})
+    data = {"email": "reader@example.org", "agree": "1", "story": walled_story.pk}
+    response = strict.post("/wall/", data, **headers)
     assert response.status_code == 403
+    assert not User.objects.exists()
+    assert not Delivery.objects.exists()
+    words = text(response)
+    assert "Please check your address and press Continue again." in words
+    assert 'value="reader@example.org"' in response.content.decode()
+    assert TOKEN.search(response.content.decode())
+
+    again = dict(data, csrfmiddlewaretoken=TOKEN.search(response.content.decode())[1])
+    resent = strict.post("/wall/", again)  # the no-JavaScript resubmission, with the token
+    assert resent.status_code == 302
+    assert User.objects.filter(email="reader@example.org").count() == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin"},  # what every current browser sends
+        {"HTTP_ORIGIN": "http://testserver"},  # a browser without Fetch Metadata
+        {"HTTP_REFERER": "http://testserver/story/"},  # and without Origin
+    ],
+)
+def test_a_post_from_the_sites_own_page_needs_no_token(walled_story, headers):
+    strict = Client(enforce_csrf_checks=True)
+    data = {"email": "reader@example.org", "agree": "1", "story": walled_story.pk}
+    response = strict.post("/wall/", data, **headers)
+    assert response.status_code == 302
+    assert User.objects.filter(email="reader@example.org").count() == 1
+
+
+def test_a_bad_token_without_a_same_origin_sign_is_refused(walled_story):
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["csrftoken"] = "c" * 32  # "b" * 64 unmasks to "a" * 32, not this
+    data = {"email": "reader@example.org", "agree": "1", "csrfmiddlewaretoken": "b" * 64}
+    assert strict.post("/wall/", data).status_code == 403
     assert not User.objects.exists()
 
 

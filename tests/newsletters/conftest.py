@@ -5,27 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 
 from masthead.newsletters.models import Newsletter
-
-
-@pytest.fixture(autouse=True)
-def _one_sending_connection(settings):
-    """Batches sent on the test's own database connection. With several, the
-    engine's sending threads open connections of their own, which on PostgreSQL
-    cannot see rows the test's open transaction wrote (a message then goes out
-    unrecorded, or not at all); the threads are the engine's to test. The same
-    holds for the engine's recording: tests that send mark themselves
-    ``SENDS`` (a transactional database) so that PostgreSQL runs see the rows."""
-    settings.MAIL_BULK_CONNECTIONS = 1
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    cache.clear()  # rate-limit counters must not leak between tests
-    yield
-    cache.clear()
+from tests.fixtures import fresh_cache, one_sending_connection  # noqa: F401 (autouse)
 
 
 @pytest.fixture
@@ -66,5 +48,5 @@ def link_path(url: str) -> str:
 
 
 # Tests that run the sending engine: committed rows, so the engine's own
-# connections see them on PostgreSQL (see ``_one_sending_connection``).
+# connections see them on PostgreSQL (see ``tests.fixtures.one_sending_connection``).
 SENDS = pytest.mark.django_db(transaction=True)

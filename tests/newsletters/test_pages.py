@@ -156,3 +156,45 @@ def test_the_account_switches_need_a_signed_in_reader(client, letters):
     response = client.post("/newsletters/account/", {"newsletter": "daily", "on": "1"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not NewsletterSubscription.objects.exists()
+
+
+def test_links_already_in_inboxes_keep_working(letters):
+    """The salts are part of every link sent: a link signed as earlier releases
+    signed it (id and lower-cased address) still unsubscribes."""
+    from django.core import signing
+
+    sub = NewsletterSubscription.objects.create(
+        newsletter=letters["daily"], email="Old.Reader@example.org", status="active"
+    )
+    token = signing.dumps(
+        [sub.pk, "old.reader@example.org"], salt="masthead.newsletters.unsubscribe"
+    )
+    assert links.unsubscribe_url(sub) == f"http://testserver/newsletters/unsubscribe/{token}/"
+    done = Client().post(f"/newsletters/unsubscribe/{token}/")
+    assert "You are unsubscribed" in done.content.decode()
+    sub.refresh_from_db()
+    assert sub.status == "unsubscribed"
+
+
+def test_a_confirmation_link_cannot_unsubscribe(letters):
+    sub = NewsletterSubscription.objects.create(
+        newsletter=letters["daily"], email="twice@example.org", status="active"
+    )
+    token = links.confirm_url(sub).rsplit("/", 2)[1]
+    page = Client().post(f"/newsletters/unsubscribe/{token}/")
+    assert page.status_code == 400 and "This link does not work" in page.content.decode()
+    sub.refresh_from_db()
+    assert sub.status == "active"
+
+
+def test_a_link_whose_subscription_is_gone_does_not_work(letters):
+    sub = NewsletterSubscription.objects.create(
+        newsletter=letters["daily"], email="gone@example.org", status="active"
+    )
+    leave, confirm = link_path(links.unsubscribe_url(sub)), link_path(links.confirm_url(sub))
+    sub.delete()
+    for path in (leave, confirm):
+        page = Client().post(path)
+        assert page.status_code == 400 and "This link does not work" in page.content.decode()
+    one_click = Client().post(leave, {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 400 and one_click.content == b""

@@ -70,7 +70,7 @@ def test_the_answer_comes_as_json_for_the_script(client, letters):
     response = post_signup(client, "reader@example.org", HTTP_ACCEPT="application/json")
     answer = json.loads(response.content)
     assert answer["ok"] is True
-    assert SUCCESS in answer["html"] and "data-signup" in answer["html"]
+    assert SUCCESS in answer["html"] and "data-in-place" in answer["html"]
     bad = post_signup(client, "nope", HTTP_ACCEPT="application/json")
     assert bad.status_code == 400
     assert "Please enter a valid email address" in json.loads(bad.content)["html"]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from masthead.core.generation import watch
-from masthead.pagecache.app import PageCacheApp
 from tests.pagecache.servers import prepare_site
 
 
@@ -36,15 +34,6 @@ def unmetered(db):
     from masthead.core.models import SiteSettings
 
     SiteSettings.objects.update_or_create(defaults={"meter_allowance": 1000})
-
-
-@pytest.fixture
-def app(db):
-    from django.core.wsgi import get_wsgi_application
-
-    cache.clear()
-    watch.forget()
-    return PageCacheApp(get_wsgi_application())
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,9 @@ from masthead.recommendations.services import (
     related_stories,
     your_three,
 )
+from tests.analytics.counts import BROWSER_UA, drain
 from tests.content.factories import SectionPageFactory, VideoFactory, publish_story
 from tests.tasks import run_pending_tasks
-
-from .conftest import BROWSER_UA, drain
 
 HARBOUR = [
     "The harbour authority reopened the container port after the storm surge.",

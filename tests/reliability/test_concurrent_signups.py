@@ -13,7 +13,6 @@ database of its own next to the test database.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -109,15 +108,14 @@ def server(fresh_database, tmp_path):
 
 
 def _sign_up(base: str, email: str, js: bool, gate: threading.Barrier) -> int:
-    """One reader: open the wall (CSRF cookie and token), then submit it."""
+    """One reader: open the wall, then submit it as a browser does (same-origin)."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
     page = opener.open(f"{base}/wall/?next=/", timeout=60).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode(
-        {"email": email, "agree": "1", "next": "/", "csrfmiddlewaretoken": token}
-    )
+    assert "To keep reading, please enter your email address." in page
+    body = urllib.parse.urlencode({"email": email, "agree": "1", "next": "/"})
     request = urllib.request.Request(f"{base}/wall/", data=body.encode(), method="POST")
+    request.add_header("Sec-Fetch-Site", "same-origin")
     if js:
         request.add_header("Accept", "application/json")
     gate.wait(timeout=120)  # everyone posts at once
