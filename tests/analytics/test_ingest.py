@@ -12,9 +12,8 @@ from masthead.analytics.ingest import view_note, views_dropped, views_flush, vie
 from masthead.analytics.models import STORY, VIDEO, ReaderView
 from masthead.analytics.readers import reader_key
 from masthead.metering.meter import METER_COOKIE
+from tests.analytics.counts import BROWSER_UA, drain
 from tests.content.factories import publish_story
-
-from .conftest import BROWSER_UA, drain
 
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC).timestamp()
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"

@@ -10,10 +10,10 @@ from django.conf import settings
 from masthead.analytics.selectors import FRESH_WITHIN_SECONDS
 from masthead.core.generation import generation_bump, generation_current
 from masthead.pagecache.fragments import shared_seconds
+from tests.analytics.counts import drain
 from tests.content.factories import publish_story
 from tests.pagecache.test_pagecache import call
 
-from .conftest import drain
 from .test_most_read import read
 
 START = datetime(2026, 3, 10, 12, 0, 10, tzinfo=UTC)

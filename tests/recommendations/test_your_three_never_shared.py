@@ -10,9 +10,9 @@ from django.core.cache import cache
 from masthead.analytics.models import STORY
 from masthead.analytics.readers import reader_key
 from masthead.metering.meter import METER_COOKIE
+from tests.analytics.counts import BROWSER_UA, drain
 from tests.pagecache.test_pagecache import call
 
-from .conftest import BROWSER_UA, drain
 from .test_recommendations import newsroom, viewed  # noqa: F401 (a fixture)
 
 
@@ -21,6 +21,7 @@ def app(db, settings):
     """The page cache, with Your Three wrongly listed as a shared fragment."""
     from django.core.wsgi import get_wsgi_application
 
+    from masthead.core.generation import watch
     from masthead.pagecache.app import PageCacheApp
 
     settings.PAGECACHE_SHARED_FRAGMENTS = [
@@ -28,6 +29,7 @@ def app(db, settings):
         "recommendations:your-three-fragment",
     ]
     cache.clear()
+    watch.forget()
     return PageCacheApp(get_wsgi_application())
 
 
