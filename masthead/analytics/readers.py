@@ -22,6 +22,9 @@ from functools import lru_cache
 
 from django.conf import settings
 
+METER_COOKIE_MAX = 4000  # a longer meter cookie is not read (no oldest read)
+USER_AGENT_KEPT = 300  # the part of the user agent a reader key is derived from
+
 
 @lru_cache(maxsize=4096)
 def is_bot(user_agent: str) -> bool:
@@ -56,7 +59,7 @@ def meter_oldest_read(cookie_value: str | None) -> str | None:
     Unverified on purpose: the key only groups views, and anyone can already
     choose theirs by sending no cookie; checking the MAC would double the cost.
     """
-    if not cookie_value or len(cookie_value) > 4000:
+    if not cookie_value or len(cookie_value) > METER_COOKIE_MAX:
         return None
     parts = cookie_value.split(".", 2)
     if len(parts) != 3 or not parts[1]:
@@ -74,7 +77,7 @@ def reader_key(
     oldest = meter_oldest_read(meter_cookie)
     if oldest is None:
         oldest = f"{story_id or 0:x}:{int(now):x}"
-    return _hashed(f"{oldest}|{user_agent[:300]}")
+    return _hashed(f"{oldest}|{user_agent[:USER_AGENT_KEPT]}")
 
 
 def request_reader_key(request, *, story_id: int | None = None, now: float) -> str:

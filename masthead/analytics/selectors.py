@@ -9,6 +9,7 @@ blur at the far edge of the window.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +22,7 @@ from .catalogue import Item, catalogue
 from .models import STORY, VIDEO, ReaderView, ViewCount
 
 MOST_READ_LENGTH = 5
+FRESH_WITHIN_SECONDS = 60  # what a reader sees of Most Read is at most this old
 
 
 def window_hours() -> int:
@@ -101,6 +103,20 @@ def most_read_cached(*, section_id: int | None = None) -> list[Item]:
         found = most_read(section_id=section_id)
         cache.set(key, found, getattr(settings, "MOST_READ_CACHE_SECONDS", 30))
     return found
+
+
+def fragment_max_age() -> int:
+    """How long HTTP caches may keep the Most Read fragment, so that it stays fresh.
+
+    A read reaches the counts within a flush (``ANALYTICS_FLUSH_SECONDS``);
+    the list is then kept ``MOST_READ_CACHE_SECONDS`` in the shared cache;
+    what is left of ``FRESH_WITHIN_SECONDS`` is the fragment's ``max-age``,
+    shared by every HTTP cache after it (the page cache, a CDN, the browser:
+    each passes the time it kept it on in ``Age``). 0: not to be kept.
+    """
+    flush = math.ceil(getattr(settings, "ANALYTICS_FLUSH_SECONDS", 1.0))
+    kept = int(getattr(settings, "MOST_READ_CACHE_SECONDS", 30))
+    return max(0, FRESH_WITHIN_SECONDS - flush - kept)
 
 
 def popular_ids(kind: str, *, days: int = 7, limit: int = 20) -> list[int]:

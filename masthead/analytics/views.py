@@ -1,22 +1,22 @@
 """Most Read for readers: the fragment pages fetch after load, and its own page.
 
-Neither is stored by the page cache (they are not marked cacheable): Most
-Read changes every minute and must never be a reason to replace the
-site-wide generation. The fragment's HTML is kept in the shared cache for
-``MOST_READ_CACHE_SECONDS`` instead, so a request costs one cache read.
+Neither is a cached page (they are not marked cacheable): Most Read changes
+every minute and must never be a reason to replace the site-wide generation.
+The list is kept ``MOST_READ_CACHE_SECONDS`` in the shared cache; the
+fragment says how long HTTP caches may keep it on top of that
+(``selectors.fragment_max_age``): the page cache keeps it that long in each
+process (``PAGECACHE_SHARED_FRAGMENTS``), as a CDN and the browser may.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from .catalogue import catalogue
-from .selectors import most_read_cached, window_hours
+from .selectors import fragment_max_age, most_read_cached, window_hours
 
 
 def _section(request: HttpRequest) -> tuple[int | None, str]:
@@ -38,16 +38,13 @@ def most_read_fragment(request: HttpRequest) -> HttpResponse:
         section_id, _ = _section(request)
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
-    key = f"analytics:most-read-html:{section_id or 'site'}:{window_hours()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            "analytics/most_read_list.html", {"stories": most_read_cached(section_id=section_id)}
-        )
-        cache.set(key, html, getattr(settings, "MOST_READ_CACHE_SECONDS", 30))
+    html = render_to_string(
+        "analytics/most_read_list.html", {"stories": most_read_cached(section_id=section_id)}
+    )
     response = HttpResponse(html)
+    seconds = fragment_max_age()
     response["Cache-Control"] = (
-        f"public, max-age={getattr(settings, 'MOST_READ_CACHE_SECONDS', 30)}"
+        f"public, max-age={seconds}, s-maxage={seconds}" if seconds else "no-cache"
     )
     return response
 

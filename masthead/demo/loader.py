@@ -27,7 +27,7 @@ from masthead.content.models import HomePage, SectionPage, StandardPage, StoryAu
 from masthead.content.snippets import Author, Series, Video
 from masthead.core.models import SiteSettings
 
-from . import comments, images, letters, newsroom, pages, readership
+from . import comments, images, letters, newsroom, pages, readership, signups
 from .schema import Figure, Story
 from .stories import SCHEDULED, STORIES
 
@@ -111,6 +111,7 @@ def _build(drawn: images.Drawings, now: datetime) -> None:
     _site_pages(home)
     readership.reading_history_load(now=now)  # Most Read, Your Three, dashboard (readership.py)
     letters.load_letters(now)  # newsletters, past editions, sign-ups (masthead/demo/letters.py)
+    signups.signups_load(now=now)  # wall sign-ups and trials for the dashboard (signups.py)
 
 
 def _home() -> HomePage:

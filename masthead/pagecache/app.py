@@ -26,6 +26,10 @@ are checked against the current generation on every request, so neither can
 serve a page after an edit. The headers stored are the ones Django sent
 (security headers included), so a hit carries the same ones.
 
+Shared fragments (``fragments.py``): a few paths fetched after load (Most
+Read) are kept per process for the seconds their own ``Cache-Control:
+public, s-maxage`` allows, beside the pages and never in the shared cache.
+
 HTTP caching: anonymous pages go out with an ``ETag`` and
 ``Cache-Control: no-cache`` (browsers and CDNs may keep them but must
 revalidate, answered here with a cheap 304), metered stories with
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -47,7 +52,7 @@ from masthead.core.cookies import set_cookie_value
 from masthead.core.generation import generation_current, generation_start, watch
 from masthead.metering.meter import meter_hit
 
-from . import local, store
+from . import fragments, local, store
 from .csrf import CSRF_PLACEHOLDER, CSRF_SECRET, csrf_mask, csrf_random_string, placeholder_tokens
 from .marking import ENVIRON_KEY, PLAIN, WALLED, WHOLE, Slot
 from .store import Entry
@@ -89,6 +94,8 @@ class PageCacheApp:
         self.proxy_header = settings.SECURE_PROXY_SSL_HEADER
         site = urlsplit(settings.SITE_URL)
         self.site_host = site.netloc.lower().removesuffix(_DEFAULT_PORTS.get(site.scheme, ""))
+        self.fragments = fragments.FragmentTable()
+        self.fragment_paths = fragments.fragment_paths()
         watch.every("pagecache-stats", local.STATS_EVERY, lambda: local.stats_publish(self.local))
 
     # -- the request ------------------------------------------------------------
@@ -99,6 +106,8 @@ class PageCacheApp:
         path = environ.get("PATH_INFO", "/")
         if path.startswith(BYPASS_PREFIXES) or "HTTP_AUTHORIZATION" in environ:
             return self.app(environ, start_response)
+        if path in self.fragment_paths:
+            return self._fragment(environ, start_response, path)
         query = environ.get("QUERY_STRING", "")
         if query:
             match = _PAGE_QUERY.fullmatch(query)
@@ -190,6 +199,50 @@ class PageCacheApp:
         token = csrf_mask(secret).encode()
         parts = entry.parts or entry.body.split(CSRF_PLACEHOLDER)
         return token.join(parts), cookie
+
+    # -- a shared fragment (fragments.py): kept for the seconds it allows ---------
+
+    def _fragment(self, environ, start_response, path: str):
+        """From this process's fragment table while fresh; else Django, kept if it allows."""
+        raw_cookies = environ.get("HTTP_COOKIE")
+        cookies = parse_cookie(raw_cookies) if raw_cookies else {}
+        scheme = self._scheme(environ)
+        generation = generation_current()
+        if (
+            self.session_cookie in cookies
+            or self.messages_cookie in cookies
+            or scheme is None
+            or not self._own_host(environ, scheme)
+            or generation is None
+        ):
+            return self.app(environ, start_response)
+        key = f"{scheme}:{path}?{environ.get('QUERY_STRING', '')}"
+        now = time.time()
+        found = self.fragments.fresh(key, generation, now)
+        if found is not None:
+            self.fragments.hits += 1
+            status, headers, body = fragments.fragment_answer(found, now, environ["REQUEST_METHOD"])
+            start_response(status, headers)
+            return body
+        self.fragments.misses += 1
+        captured: list = []
+
+        def capture(status, headers, exc_info=None):
+            if exc_info is not None:
+                return start_response(status, headers, exc_info)
+            captured[:] = [status, headers]
+            return _no_write
+
+        result = self.app(environ, capture)
+        if not captured:
+            return result
+        status, headers = captured
+        if environ["REQUEST_METHOD"] == "GET" and not getattr(result, "streaming", True):
+            fragments.fragment_keep(
+                self.fragments, key, generation, status, headers, result.content
+            )
+        start_response(status, headers)
+        return result
 
     # -- a miss: Django renders, and the result may be stored ------------------
 

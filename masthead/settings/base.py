@@ -343,6 +343,9 @@ GENERATION_POLL_SECONDS = 0.05
 # Each web process's own table of stored pages (pagecache/local.py).
 PAGECACHE_LOCAL_ENTRIES = 1000
 PAGECACHE_LOCAL_BYTES = 32 * 1024 * 1024
+# Answers fetched after load that the page cache may keep per process for the seconds
+# their own Cache-Control (public, s-maxage) allows (masthead/pagecache/fragments.py).
+PAGECACHE_SHARED_FRAGMENTS = ["analytics:most-read-fragment"]
 
 LOGGING = {
     "version": 1,

@@ -95,7 +95,7 @@ def test_fragment_lists_most_read_and_is_shared_briefly(client, section):
     answer = client.get("/most-read/fragment/")
     assert answer.status_code == 200
     assert "Harbour &lt;reopens&gt; &amp; more" in answer.content.decode()
-    assert answer["Cache-Control"] == "public, max-age=30"
+    assert answer["Cache-Control"] == "public, max-age=29, s-maxage=29"
     assert client.get(f"/most-read/fragment/?section={section.pk}").status_code == 200
 
 
