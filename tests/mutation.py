@@ -3,6 +3,7 @@
     .venv/bin/pip install -e '.[mutation]'
     .venv/bin/python -m tests.mutation tokens        # or meter, pagecache, mail, wall
     .venv/bin/python -m tests.mutation tokens --results   # list the surviving mutants again
+    .venv/bin/python -m tests.mutation wall trial_start setup_finish   # only these functions
 
 mutmut (a well-kept mutation tester) changes the module one small edit at a
 time (``<`` to ``<=``, ``and`` to ``or``, a constant, a returned value) and runs
@@ -85,7 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
     parser.add_argument("scope", choices=sorted(SCOPES), help="which module(s) to mutate")
     parser.add_argument(
-        "--max-children", type=int, default=2, help="mutants tested at once (default: 2)"
+        "--max-children", type=int, default=1, help="mutants tested at once (default: 1)"
+    )
+    parser.add_argument(
+        "functions",
+        nargs="*",
+        help="mutate only these functions of the scope (default: all; results are kept per mutant)",
     )
     parser.add_argument(
         "--results", action="store_true", help="only list the surviving mutants of the last run"
@@ -96,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     if not args.results:
         run = [mutmut, "run", "--max-children", str(args.max_children)]
+        run += [f"*.x_{name}__mutmut_*" for name in args.functions]
         code = subprocess.call(run, cwd=folder, env=env)
         if code:
             return code

@@ -281,3 +281,31 @@ def test_existing_account_gets_a_sign_in_link_that_returns_to_the_story(
     assert "Activate" not in message["Subject"]
     path = link_in(message.get_body(("plain",)).get_content(), "/account/sign-in-link/")
     assert client.post(path)["Location"] == walled_story.url
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        {"last_login": None},  # confirmed (an operator made the account), never signed in
+        {"verified": False},  # signed in, address never confirmed
+    ],
+    ids=["confirmed-never-signed-in", "signed-in-never-confirmed"],
+)
+def test_a_reader_who_confirmed_or_signed_in_gets_a_sign_in_link(client, walled_story, reader):
+    """Either proof of owning the account is enough: no second set-up link."""
+    ReaderFactory(email="known@example.org", **reader)
+    sign_up(client, walled_story, email="known@example.org")
+    sent = Delivery.objects.filter(to="known@example.org")
+    assert list(sent.values_list("template", flat=True)) == ["accounts/signin_link"]
+
+
+def test_resend_to_a_set_up_reader_sends_a_sign_in_link_back_to_the_story(
+    client, walled_story, smtp_backend
+):
+    ReaderFactory(email="known@example.org")
+    client.post("/welcome/resend/", {"email": "known@example.org", "next": walled_story.url})
+    run_pending_tasks()
+    [message] = smtp_backend.wait_for(1)
+    assert "Activate" not in message["Subject"]
+    path = link_in(message.get_body(("plain",)).get_content(), "/account/sign-in-link/")
+    assert client.post(path)["Location"] == walled_story.url
