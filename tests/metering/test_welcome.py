@@ -309,3 +309,15 @@ def test_resend_to_a_set_up_reader_sends_a_sign_in_link_back_to_the_story(
     assert "Activate" not in message["Subject"]
     path = link_in(message.get_body(("plain",)).get_content(), "/account/sign-in-link/")
     assert client.post(path)["Location"] == walled_story.url
+
+
+def test_each_consent_records_the_browser_that_gave_it(client, walled_story):
+    """The record of agreement names the browser at the wall and at set-up."""
+    client.post(
+        "/wall/",
+        {"email": "reader@example.org", "agree": "1", "next": walled_story.url},
+        HTTP_USER_AGENT="Wall Browser/1.0",
+    )
+    client.post(setup_link(), {"mode": "link"}, HTTP_USER_AGENT="Set-up Browser/2.0")
+    agents = dict(Consent.objects.values_list("source", "user_agent"))
+    assert agents == {Consent.WALL: "Wall Browser/1.0", Consent.WELCOME: "Set-up Browser/2.0"}
