@@ -4,6 +4,7 @@
     .venv/bin/python -m tests.mutation tokens        # or meter, pagecache, mail, wall
     .venv/bin/python -m tests.mutation tokens --results   # list the surviving mutants again
     .venv/bin/python -m tests.mutation wall trial_start setup_finish   # only these functions
+    .venv/bin/python -m tests.mutation pagecache PageCacheApp._store  # or one method
 
 mutmut (a well-kept mutation tester) changes the module one small edit at a
 time (``<`` to ``<=``, ``and`` to ``or``, a constant, a returned value) and runs
@@ -38,7 +39,12 @@ SCOPES: dict[str, tuple[list[str], list[str]]] = {
          "tests/pagecache/test_pagecache_meter.py",
          "tests/pagecache/test_per_reader_answers.py", "tests/metering/test_access.py"],
     ),
-    "pagecache": (["masthead/pagecache/*.py"], ["tests/pagecache"]),
+    # Where a bug serves the wrong page: the WSGI app, its tables and the CSRF swap.
+    "pagecache": (
+        ["masthead/pagecache/app.py", "masthead/pagecache/local.py",
+         "masthead/pagecache/store.py", "masthead/pagecache/csrf.py"],
+        ["tests/pagecache"],
+    ),
     "tokens": (
         ["masthead/accounts/tokens.py"],
         ["tests/accounts/test_tokens.py", "tests/accounts/test_token_edges.py",
@@ -56,6 +62,14 @@ EXCLUDED = ["-m", "not slow and not browser"]
 
 def _toml_list(items: list[str]) -> str:
     return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def _mutant_patterns(function: str) -> list[str]:
+    """mutmut's names for the mutants of ``function`` (``name`` or ``Class.method``)."""
+    if "." in function:
+        cls, _, method = function.partition(".")
+        return [f"*.x\u01c1{cls}\u01c1{method}__mutmut_*"]
+    return [f"*.x_{function}__mutmut_*", f"*\u01c1{function}__mutmut_*"]
 
 
 def scope_folder(scope: str) -> Path:
@@ -102,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     if not args.results:
         run = [mutmut, "run", "--max-children", str(args.max_children)]
-        run += [f"*.x_{name}__mutmut_*" for name in args.functions]
+        run += [pattern for name in args.functions for pattern in _mutant_patterns(name)]
         code = subprocess.call(run, cwd=folder, env=env)
         if code:
             return code
