@@ -15,7 +15,7 @@ from masthead.mail.models import Delivery
 from masthead.metering import services
 from masthead.metering.models import Consent, Entitlement, TrialGrant
 from masthead.newsletters.models import NewsletterSubscription
-from tests.metering.factories import ReaderFactory
+from tests.metering.factories import EntitlementFactory, ReaderFactory
 from tests.metering.helpers import THANKS, link_in, text
 from tests.tasks import run_pending_tasks
 
@@ -321,3 +321,13 @@ def test_each_consent_records_the_browser_that_gave_it(client, walled_story):
     client.post(setup_link(), {"mode": "link"}, HTTP_USER_AGENT="Set-up Browser/2.0")
     agents = dict(Consent.objects.values_list("source", "user_agent"))
     assert agents == {Consent.WALL: "Wall Browser/1.0", Consent.WELCOME: "Set-up Browser/2.0"}
+
+
+def test_a_paying_reader_gets_no_trial_and_others_still_do(db):
+    paying = EntitlementFactory(kind=Entitlement.PAID).user
+    assert services.trial_start(user=paying) is None
+    assert list(Entitlement.objects.filter(user=paying).values_list("kind", flat=True)) == [
+        Entitlement.PAID
+    ]
+    newcomer = ReaderFactory()
+    assert services.trial_start(user=newcomer).kind == Entitlement.TRIAL
