@@ -331,3 +331,10 @@ def test_a_paying_reader_gets_no_trial_and_others_still_do(db):
     ]
     newcomer = ReaderFactory()
     assert services.trial_start(user=newcomer).kind == Entitlement.TRIAL
+
+
+def test_the_trial_grant_names_its_reader(db):
+    """The one-trial record says whose trial it was (until the account is deleted)."""
+    reader = ReaderFactory()
+    services.trial_start(user=reader)
+    assert TrialGrant.objects.get().user == reader
