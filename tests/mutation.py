@@ -77,7 +77,7 @@ def scope_folder(scope: str) -> Path:
     modules, tests = SCOPES[scope]
     folder = ROOT / ".mutation" / scope
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("masthead", "tests"):
+    for name in ("masthead", "tests", "bench"):  # some tests import bench's data builders
         link = folder / name
         if not link.exists():
             link.symlink_to(ROOT / name)
@@ -86,6 +86,7 @@ def scope_folder(scope: str) -> Path:
         project
         + "\n[tool.mutmut]\n"
         + 'source_paths = ["masthead/"]\n'
+        + 'also_copy = ["bench/"]\n'
         + f"only_mutate = {_toml_list(modules)}\n"
         + f"pytest_add_cli_args_test_selection = {_toml_list(tests + EXCLUDED)}\n"
         # Tables from the models rather than the migrations: a mutant's tests
