@@ -167,19 +167,49 @@ class SlowServerBackend(smtp.EmailBackend):
 
 @pytest.mark.parametrize(
     "reply, status",
-    [("451 4.3.0 Try again later", Delivery.Status.QUEUED),
+    [(None, Delivery.Status.SENT),
+     ("451 4.3.0 Try again later", Delivery.Status.QUEUED),
      ("550 5.1.1 No such user", Delivery.Status.FAILED)],
 )  # fmt: skip
-def test_a_failed_attempt_is_stamped_when_the_server_answered(
-    settings, smtp_backend, reply, status
-):
+def test_an_attempt_is_stamped_when_the_server_answered(settings, smtp_backend, reply, status):
     settings.EMAIL_BACKEND = f"{__name__}.SlowServerBackend"
-    smtp_backend.fail_next(1, reply)
+    if reply:
+        smtp_backend.fail_next(1, reply)
     delivery = _delivery()
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         SlowServerBackend.clock = clock
         delivery_send(delivery_id=delivery.pk)
     row = _row(delivery)
-    assert (row.status, row.sent_at) == (status, None)
-    assert row.updated_at == start + timedelta(seconds=60)
+    answered = start + timedelta(seconds=60)
+    assert (row.status, row.updated_at) == (status, answered)
+    assert row.sent_at == (answered if status == Delivery.Status.SENT else None)
+
+
+def test_a_retry_that_goes_through_clears_the_last_error(smtp_backend):
+    smtp_backend.fail_next(1)
+    delivery = _delivery()
+    start = timezone.now()
+    assert delivery_send(delivery_id=delivery.pk) == "retry"
+    assert _row(delivery).last_error.startswith("SMTPDataError")
+    with time_machine.travel(start + timedelta(seconds=31)):
+        assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.SENT
+    assert (_row(delivery).status, _row(delivery).last_error) == (Delivery.Status.SENT, "")
+
+
+def test_the_log_names_the_delivery_and_the_servers_answer(smtp_backend, caplog):
+    smtp_backend.fail_next(1)
+    delivery = _delivery()
+    delivery_send(delivery_id=delivery.pk)
+    [record] = [r for r in caplog.records if r.name == "masthead.mail.services"]
+    assert record.getMessage() == (
+        f"Sending delivery {delivery.pk} failed: (451, b'4.3.0 Try again later')"
+    )
+
+
+def test_the_log_names_a_delivery_that_cannot_be_rendered(caplog):
+    delivery = email_enqueue(key="k", to="reader@example.org", template="nowhere", context={})
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.FAILED
+    [record] = [r for r in caplog.records if r.name == "masthead.mail.services"]
+    assert record.getMessage() == f"Rendering delivery {delivery.pk} failed"
+    assert record.exc_info is not None  # the traceback, for the operator
