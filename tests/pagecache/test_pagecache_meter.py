@@ -113,3 +113,24 @@ def test_a_cached_story_counts_a_new_reader_with_the_same_cookie_as_django(
     walled = call(app, second.url, cookies={METER_COOKIE: hit.cookies()[METER_COOKIE]})
     assert "To keep reading, please enter your email address." in walled.text
     assert "Paragraph 7 of the story." not in walled.text
+
+
+def test_a_cached_wall_states_one_true_content_length(app, two_stories):
+    """The body changes length with the reader's token, so the stored length is
+    replaced, once, and the other stored headers stay."""
+    second, meter, secret, _ = _cached_wall_for_a_new_reader(app, two_stories)
+    page = call(app, second.url, cookies={METER_COOKIE: meter, "csrftoken": secret})
+    lengths = [v for k, v in page.headers if k.lower() == "content-length"]
+    assert lengths == [str(len(page.body))]
+    assert page.header("Content-Type").startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "forged", ["!" * 32, "a" * 31, "a" * 33], ids=["wrong-letters", "short", "long"]
+)
+def test_a_forged_csrf_cookie_gets_a_fresh_secret_on_a_cached_wall(app, two_stories, forged):
+    second, meter, _, _ = _cached_wall_for_a_new_reader(app, two_stories)
+    page = call(app, second.url, cookies={METER_COOKIE: meter, "csrftoken": forged})
+    fresh = page.cookies()["csrftoken"]
+    assert fresh != forged and len(fresh) == 32
+    assert _unmask_cipher_token(TOKEN.search(page.text)[1]) == fresh
