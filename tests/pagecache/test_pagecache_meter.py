@@ -14,6 +14,7 @@ from tests.content.factories import publish_story
 from tests.pagecache.test_pagecache import call
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+WALL_TEXT = "To keep reading, please enter your email address."
 
 
 @pytest.fixture
@@ -134,3 +135,14 @@ def test_a_forged_csrf_cookie_gets_a_fresh_secret_on_a_cached_wall(app, two_stor
     fresh = page.cookies()["csrftoken"]
     assert fresh != forged and len(fresh) == 32
     assert _unmask_cipher_token(TOKEN.search(page.text)[1]) == fresh
+
+
+def test_a_cached_walled_copy_is_private_to_the_reader(app, two_stories):
+    """No shared cache between the site and the reader may keep one reader's
+    walled (or whole) copy for another."""
+    first, second = two_stories
+    meter = _reader_over_the_allowance(app, first, second)
+    walled = call(app, second.url, cookies={METER_COOKIE: meter})
+    assert WALL_TEXT in walled.text
+    assert walled.header("Cache-Control") == "private, no-cache"
+    assert [v for k, v in walled.headers if k.lower() == "vary"] == ["Cookie"]
