@@ -291,8 +291,8 @@ class PageCacheApp:
         body, csrf = placeholder_tokens(body, environ.get("CSRF_COOKIE"))
         shared = [(k, v) for k, v in headers if k.lower() not in _NOT_SHARED]
         shared.append(("Cache-Control", "private, no-cache" if metered else "no-cache"))
-        if metered and not any(k.lower() == "vary" for k, _ in shared):
-            shared.append(("Vary", "Cookie"))
+        if metered:
+            shared = _vary_on_cookie(shared)
         if not csrf:
             shared.append(("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'))
         if metered:
@@ -311,6 +311,17 @@ class PageCacheApp:
 
 _NOT_SHARED = {"set-cookie", "etag", "cache-control"}
 _304_HEADERS = {"ETag", "Cache-Control", "Vary", "Content-Location", "Date", "Expires"}
+
+
+def _vary_on_cookie(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers with ``Cookie`` in ``Vary``: a metered copy depends on the
+    reader's meter cookie, whatever else Django said it varies on."""
+    for n, (name, value) in enumerate(headers):
+        if name.lower() == "vary":
+            if "cookie" in (v.strip().lower() for v in value.split(",")):
+                return headers
+            return [*headers[:n], (name, f"{value}, Cookie"), *headers[n + 1 :]]
+    return [*headers, ("Vary", "Cookie")]
 
 
 def _no_write(data: bytes) -> None:

@@ -12,7 +12,7 @@ from django.core.mail.backends import smtp
 from django.utils import timezone
 
 from masthead.mail.models import Delivery
-from masthead.mail.services import MAX_ATTEMPTS, delivery_send, email_enqueue
+from masthead.mail.services import CLAIM_TIMEOUT, MAX_ATTEMPTS, delivery_send, email_enqueue
 from tests.smtp_server import _free_port
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,103 @@ def test_while_the_server_is_talked_to_the_delivery_is_claimed_not_sent(settings
     assert ObservingBackend.seen == [(Delivery.Status.SENDING, None)]
     smtp_backend.wait_for(1)
     assert _row(delivery).status == Delivery.Status.SENT
+
+
+def test_a_delivery_erased_before_its_task_ran_sends_nothing(smtp_backend):
+    """The reader deleted their account between the sign-up and the send."""
+    delivery = _delivery()
+    Delivery.objects.filter(pk=delivery.pk).delete()
+    assert delivery_send(delivery_id=delivery.pk) == "missing"  # the task's recorded result
+    assert smtp_backend.messages == []
+
+
+@pytest.mark.parametrize("ahead", [timedelta(seconds=1), timedelta(seconds=1.5)], ids=str)
+def test_a_delivery_goes_out_once_due_give_or_take_a_second(smtp_backend, ahead):
+    """One second of clock skew between workers is tolerated; more is waited for."""
+    delivery = _delivery()
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now + ahead)
+    with time_machine.travel(now, tick=False):
+        outcome = delivery_send(delivery_id=delivery.pk)
+    if ahead <= timedelta(seconds=1):
+        assert outcome == Delivery.Status.SENT
+        smtp_backend.wait_for(1)
+    else:
+        assert outcome == "not-due"
+        assert (_row(delivery).status, smtp_backend.messages) == (Delivery.Status.QUEUED, [])
+
+
+@pytest.mark.parametrize("age", [CLAIM_TIMEOUT - timedelta(seconds=1), CLAIM_TIMEOUT], ids=str)
+def test_another_workers_claim_is_taken_over_once_the_claim_timeout_is_reached(smtp_backend, age):
+    delivery = _delivery()
+    claimed = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=claimed
+    )
+    with time_machine.travel(claimed + age, tick=False):
+        outcome = delivery_send(delivery_id=delivery.pk)
+    if age < CLAIM_TIMEOUT:
+        assert (outcome, smtp_backend.messages) == ("busy", [])
+    else:
+        assert outcome == Delivery.Status.SENT
+        smtp_backend.wait_for(1)
+
+
+class SlowServerBackend(smtp.EmailBackend):
+    """Django's SMTP backend talking to a server that takes a minute to answer."""
+
+    clock = None
+
+    def send_messages(self, email_messages):
+        SlowServerBackend.clock.shift(60)
+        return super().send_messages(email_messages)
+
+
+@pytest.mark.parametrize(
+    "reply, status",
+    [(None, Delivery.Status.SENT),
+     ("451 4.3.0 Try again later", Delivery.Status.QUEUED),
+     ("550 5.1.1 No such user", Delivery.Status.FAILED)],
+)  # fmt: skip
+def test_an_attempt_is_stamped_when_the_server_answered(settings, smtp_backend, reply, status):
+    settings.EMAIL_BACKEND = f"{__name__}.SlowServerBackend"
+    if reply:
+        smtp_backend.fail_next(1, reply)
+    delivery = _delivery()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        SlowServerBackend.clock = clock
+        delivery_send(delivery_id=delivery.pk)
+    row = _row(delivery)
+    answered = start + timedelta(seconds=60)
+    assert (row.status, row.updated_at) == (status, answered)
+    assert row.sent_at == (answered if status == Delivery.Status.SENT else None)
+
+
+def test_a_retry_that_goes_through_clears_the_last_error(smtp_backend):
+    smtp_backend.fail_next(1)
+    delivery = _delivery()
+    start = timezone.now()
+    assert delivery_send(delivery_id=delivery.pk) == "retry"
+    assert _row(delivery).last_error.startswith("SMTPDataError")
+    with time_machine.travel(start + timedelta(seconds=31)):
+        assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.SENT
+    assert (_row(delivery).status, _row(delivery).last_error) == (Delivery.Status.SENT, "")
+
+
+def test_the_log_names_the_delivery_and_the_servers_answer(smtp_backend, caplog):
+    smtp_backend.fail_next(1)
+    delivery = _delivery()
+    delivery_send(delivery_id=delivery.pk)
+    [record] = [r for r in caplog.records if r.name == "masthead.mail.services"]
+    assert record.getMessage() == (
+        f"Sending delivery {delivery.pk} failed: (451, b'4.3.0 Try again later')"
+    )
+
+
+def test_the_log_names_a_delivery_that_cannot_be_rendered(caplog):
+    delivery = email_enqueue(key="k", to="reader@example.org", template="nowhere", context={})
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.FAILED
+    [record] = [r for r in caplog.records if r.name == "masthead.mail.services"]
+    assert record.getMessage() == f"Rendering delivery {delivery.pk} failed"
+    assert record.exc_info is not None  # the traceback, for the operator

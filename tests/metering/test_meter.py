@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import override_settings
 
@@ -112,15 +110,3 @@ def test_allowance_zero_walls_everything_and_large_allowance_is_capped():
     for story in range(MAX_ENTRIES + 5):
         meter_check(meter, story, now=NOW, policy=big)
     assert len(meter.reads) == MAX_ENTRIES
-
-
-def test_meter_is_fast():
-    """The WSGI fast path runs this on every anonymous story hit."""
-    _, cookie = read(None, 11)
-    _, cookie = read(cookie, 12)
-    runs = 2000
-    started = time.perf_counter()
-    for _ in range(runs):
-        meter_decide(cookie, 13 if _ % 2 else 12, policy=POLICY, now=NOW)
-    per_call = (time.perf_counter() - started) / runs
-    assert per_call < 100e-6  # measured about 10 µs; generous for a loaded CI machine

@@ -15,7 +15,7 @@ from masthead.mail.models import Delivery
 from masthead.metering import services
 from masthead.metering.models import Consent, Entitlement, TrialGrant
 from masthead.newsletters.models import NewsletterSubscription
-from tests.metering.factories import ReaderFactory
+from tests.metering.factories import EntitlementFactory, ReaderFactory
 from tests.metering.helpers import THANKS, link_in, text
 from tests.tasks import run_pending_tasks
 
@@ -281,3 +281,60 @@ def test_existing_account_gets_a_sign_in_link_that_returns_to_the_story(
     assert "Activate" not in message["Subject"]
     path = link_in(message.get_body(("plain",)).get_content(), "/account/sign-in-link/")
     assert client.post(path)["Location"] == walled_story.url
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        {"last_login": None},  # confirmed (an operator made the account), never signed in
+        {"verified": False},  # signed in, address never confirmed
+    ],
+    ids=["confirmed-never-signed-in", "signed-in-never-confirmed"],
+)
+def test_a_reader_who_confirmed_or_signed_in_gets_a_sign_in_link(client, walled_story, reader):
+    """Either proof of owning the account is enough: no second set-up link."""
+    ReaderFactory(email="known@example.org", **reader)
+    sign_up(client, walled_story, email="known@example.org")
+    sent = Delivery.objects.filter(to="known@example.org")
+    assert list(sent.values_list("template", flat=True)) == ["accounts/signin_link"]
+
+
+def test_resend_to_a_set_up_reader_sends_a_sign_in_link_back_to_the_story(
+    client, walled_story, smtp_backend
+):
+    ReaderFactory(email="known@example.org")
+    client.post("/welcome/resend/", {"email": "known@example.org", "next": walled_story.url})
+    run_pending_tasks()
+    [message] = smtp_backend.wait_for(1)
+    assert "Activate" not in message["Subject"]
+    path = link_in(message.get_body(("plain",)).get_content(), "/account/sign-in-link/")
+    assert client.post(path)["Location"] == walled_story.url
+
+
+def test_each_consent_records_the_browser_that_gave_it(client, walled_story):
+    """The record of agreement names the browser at the wall and at set-up."""
+    client.post(
+        "/wall/",
+        {"email": "reader@example.org", "agree": "1", "next": walled_story.url},
+        HTTP_USER_AGENT="Wall Browser/1.0",
+    )
+    client.post(setup_link(), {"mode": "link"}, HTTP_USER_AGENT="Set-up Browser/2.0")
+    agents = dict(Consent.objects.values_list("source", "user_agent"))
+    assert agents == {Consent.WALL: "Wall Browser/1.0", Consent.WELCOME: "Set-up Browser/2.0"}
+
+
+def test_a_paying_reader_gets_no_trial_and_others_still_do(db):
+    paying = EntitlementFactory(kind=Entitlement.PAID).user
+    assert services.trial_start(user=paying) is None
+    assert list(Entitlement.objects.filter(user=paying).values_list("kind", flat=True)) == [
+        Entitlement.PAID
+    ]
+    newcomer = ReaderFactory()
+    assert services.trial_start(user=newcomer).kind == Entitlement.TRIAL
+
+
+def test_the_trial_grant_names_its_reader(db):
+    """The one-trial record says whose trial it was (until the account is deleted)."""
+    reader = ReaderFactory()
+    services.trial_start(user=reader)
+    assert TrialGrant.objects.get().user == reader

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
@@ -83,6 +85,11 @@ def test_home_page_is_cached_with_an_etag_and_revalidates(app, story, django_ass
         again = call(app, "/", HTTP_IF_NONE_MATCH=home.header("ETag"))
     assert again.status_code == 304
     assert again.body == b""
+    # The validators again, and nothing that describes a body it does not send.
+    assert re.fullmatch(r'"[0-9a-f]{24}"', again.header("ETag"))  # a strong entity tag
+    assert again.header("ETag") == home.header("ETag")
+    assert again.header("Cache-Control") == "no-cache"
+    assert again.header("Content-Length") is None and again.header("Content-Type") is None
 
 
 def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_num_queries):

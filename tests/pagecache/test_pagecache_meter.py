@@ -10,6 +10,8 @@ from masthead.metering.meter import METER_COOKIE
 from tests.content.factories import publish_story
 from tests.pagecache.test_pagecache import call
 
+WALL_TEXT = "To keep reading, please enter your email address."
+
 
 @pytest.fixture
 def two_stories(section):
@@ -80,3 +82,46 @@ def test_the_form_of_a_cached_wall_signs_up_from_the_same_origin(app, two_storie
     )
     assert answer.status_code == 200, answer.text[:300]
     assert "Thank you." in answer.text
+
+
+def _meter_cookie_attributes(response) -> set[str]:
+    """The meter cookie's attributes as the browser gets them (value and expiry aside)."""
+    header = next(
+        value
+        for name, value in response.headers
+        if name.lower() == "set-cookie" and value.strip().startswith(METER_COOKIE + "=")
+    )
+    parts = [part.strip() for part in header.split(";")][1:]
+    return {part for part in parts if not part.lower().startswith("expires=")}
+
+
+@pytest.mark.parametrize("https", [False, True], ids=["http", "https"])
+def test_a_cached_story_counts_a_new_reader_with_the_same_cookie_as_django(
+    app, two_stories, django_assert_num_queries, settings, https
+):
+    """A new reader served from the cache gets the meter cookie Django would
+    set (HttpOnly, SameSite=Lax, Secure on HTTPS, the period as Max-Age), and
+    it counts the story: their next story is walled."""
+    settings.SESSION_COOKIE_SECURE = https
+    first, second = two_stories
+    call(app, "/")  # starts a generation
+    rendered = call(app, first.url)  # rendered by Django, and stored
+    with django_assert_num_queries(0):
+        hit = call(app, first.url)  # another new reader, from the cache
+    assert "Paragraph 7 of the story." in hit.text
+    assert _meter_cookie_attributes(hit) == _meter_cookie_attributes(rendered)
+    assert ("Secure" in _meter_cookie_attributes(hit)) is https
+    walled = call(app, second.url, cookies={METER_COOKIE: hit.cookies()[METER_COOKIE]})
+    assert "To keep reading, please enter your email address." in walled.text
+    assert "Paragraph 7 of the story." not in walled.text
+
+
+def test_a_cached_walled_copy_is_private_to_the_reader(app, two_stories):
+    """No shared cache between the site and the reader may keep one reader's
+    walled (or whole) copy for another."""
+    first, second = two_stories
+    meter = _reader_over_the_allowance(app, first, second)
+    walled = call(app, second.url, cookies={METER_COOKIE: meter})
+    assert WALL_TEXT in walled.text
+    assert walled.header("Cache-Control") == "private, no-cache"
+    assert [v for k, v in walled.headers if k.lower() == "vary"] == ["Cookie"]

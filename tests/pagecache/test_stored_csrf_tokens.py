@@ -1,0 +1,90 @@
+"""A stored page that carries a CSRF token (a form some Wagtail page shows):
+each reader gets the page with a token of their own.
+
+No page of the product's own stores one since the walled copy lost its token
+(decision 0014), so the page here is a small WSGI app standing in for such a
+page: marked cacheable, its token masked from the request's CSRF secret.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import _mask_cipher_secret, _unmask_cipher_token
+
+from masthead.pagecache.app import PageCacheApp
+from masthead.pagecache.marking import ENVIRON_KEY, WHOLE
+from tests.pagecache.test_pagecache import call
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SECRET = "Rendered0secret0of0the0first000a"  # 32 characters Django accepts
+
+
+def form_page(environ, start_response):
+    """What Django answers for a page with a form, to a reader with ``SECRET``."""
+    environ[ENVIRON_KEY].cacheable = True
+    environ["CSRF_COOKIE"] = SECRET
+    token = _mask_cipher_secret(SECRET)
+    response = HttpResponse(
+        f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        "<button>Send</button></form>"
+    )
+    headers = [*response.items(), ("Content-Length", str(len(response.content)))]
+    headers.append(("Set-Cookie", f"csrftoken={SECRET}; Path=/; SameSite=Lax"))
+    start_response("200 OK", headers)
+    return response
+
+
+@pytest.fixture
+def form_app(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    app = PageCacheApp(form_page)
+    call(app, "/form/")  # starts a generation
+    call(app, "/form/")  # rendered and stored
+    return app
+
+
+def test_each_reader_gets_their_own_token_and_one_true_length(form_app):
+    secret = "Another0readers0secret0000000000"
+    page = call(form_app, "/form/", cookies={"csrftoken": secret})
+    assert _unmask_cipher_token(TOKEN.search(page.text)[1]) == secret
+    assert "csrftoken" not in page.cookies()  # a reader with a secret keeps it
+    lengths = [v for k, v in page.headers if k.lower() == "content-length"]
+    assert lengths == [str(len(page.body))]
+    assert page.header("ETag") is None  # the body differs per answer
+
+
+@pytest.mark.parametrize(
+    "forged", ["!" * 32, "a" * 31, "a" * 33, None], ids=["wrong-letters", "short", "long", "none"]
+)
+def test_a_reader_without_a_valid_secret_gets_a_fresh_one(form_app, forged):
+    cookies = {"csrftoken": forged} if forged else {}
+    page = call(form_app, "/form/", cookies=cookies)
+    fresh = page.cookies()["csrftoken"]
+    assert fresh not in (forged, SECRET) and len(fresh) == 32
+    assert _unmask_cipher_token(TOKEN.search(page.text)[1]) == fresh
+
+
+def test_a_metered_copy_varies_on_the_cookie_whatever_else_it_varies_on(db):
+    """Django may say it varies on something else only; the stored copy of a
+    metered page must still name the cookie, or a shared cache between the
+    site and the reader could hand one reader's copy to another."""
+    from django.core.cache import cache
+
+    def metered_page(environ, start_response):
+        slot = environ[ENVIRON_KEY]
+        slot.cacheable, slot.variant, slot.story_id = True, WHOLE, 7
+        response = HttpResponse("<p>The whole story.</p>")
+        start_response("200 OK", [*response.items(), ("Vary", "Accept-Encoding")])
+        return response
+
+    cache.clear()
+    app = PageCacheApp(metered_page)
+    call(app, "/story/")
+    stored = call(app, "/story/")
+    assert [v for k, v in stored.headers if k.lower() == "vary"] == ["Accept-Encoding, Cookie"]
+    assert stored.header("Cache-Control") == "private, no-cache"
