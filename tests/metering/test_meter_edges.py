@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.test import override_settings
 
 from masthead.core.models import SiteSettings
 from masthead.metering.meter import (
@@ -107,3 +108,15 @@ def test_the_policy_is_the_editors_from_the_next_request():
     site.meter_allowance = 6
     site.save()
     assert meter_policy() == MeterPolicy(allowance=6, period_days=9)
+
+
+@override_settings(SECRET_KEY="a fixed secret key for the meter's signature test, 50+")
+def test_the_signature_of_cookies_already_in_browsers_does_not_change():
+    """Readers carry meter cookies signed by earlier releases: a change to how the
+    MAC is computed (even a faster way to the same bytes) must give the same
+    signature, or every reader's meter would reset at the next release."""
+    issued = "1.7:6765c0aa-2a:6765c0de.T2hPnJjOg-QCVyOD"
+    assert meter_dump(Meter(reads={0x2A: 0x6765C0DE, 0x7: 0x6765C0AA})) == issued
+    policy = MeterPolicy(allowance=3, period_days=30)
+    loaded = meter_load(issued, now=0x6765C0DE + 60, policy=policy)
+    assert loaded.reads == {0x2A: 0x6765C0DE, 0x7: 0x6765C0AA}
