@@ -174,10 +174,16 @@ def wall_signup(
         if not user.is_active:
             return
         consent_record(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
-        if not created and account_is_activated(user):
-            signin_link_send(user=user, next_url=next_url)
-        else:
-            activation_send(user=user, next_url=next_url, site=site)
+        email_enqueue(**_wall_email(user, new=created, next_url=next_url, site=site))
+
+
+def _wall_email(user, *, new: bool, next_url: str, site, address_confirmed=None) -> dict:
+    """The email a wall sign-up is due, as mail's ``email_enqueue`` / ``email_rows``
+    arguments: a sign-in link for a reader who finished setting up, else the
+    activation email (its set-up link). Both wall paths ask here."""
+    if not new and account_is_activated(user, address_confirmed=address_confirmed):
+        return signin_link_email(user=user, next_url=next_url)
+    return activation_email(user=user, next_url=next_url, site=site)
 
 
 def _signup_in_one_statement(
@@ -230,10 +236,12 @@ def _known_reader_signup(found, *, ip, user_agent: str, next_url: str, site) -> 
     user = found.user
     if not user.is_active:
         return True
-    if account_is_activated(user, address_confirmed=found.address_confirmed):
-        email_out = email_rows(**signin_link_email(user=user, next_url=next_url))
-    else:
-        email_out = email_rows(**activation_email(user=user, next_url=next_url, site=site))
+    email_out = email_rows(
+        **_wall_email(
+            user, new=False, next_url=next_url, site=site,
+            address_confirmed=found.address_confirmed,
+        )
+    )  # fmt: skip
     consent = consent_new(user=user, source=Consent.WALL, ip=ip, user_agent=user_agent, site=site)
     if db.insert_with(*email_out.rows, alongside=(consent,), conflict_on=("key",)):
         email_rows_inserted(email_out)
