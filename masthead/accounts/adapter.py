@@ -9,10 +9,10 @@ import uuid
 from datetime import date, datetime
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from django.contrib import messages
 
 from masthead.accounts.services import reader_username
+from masthead.core.site_url import site_url
 from masthead.mail.services import email_enqueue
 
 from .verification import allauth_confirmation_guard
@@ -34,7 +34,7 @@ def on_site_url(url: str) -> str:
     Every link allauth makes points into this site, so only its path is kept.
     """
     rest = _ABSOLUTE_URL.fullmatch(url)["rest"] or "/"
-    return settings.SITE_URL.rstrip("/") + (rest if rest.startswith("/") else "/" + rest)
+    return site_url(rest if rest.startswith("/") else "/" + rest)
 
 
 def _serialisable(value):

@@ -7,9 +7,10 @@ every link is built from ``SITE_URL``, never from the request.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from masthead.core.site_url import site_url
 
 from .models import Comment, Commenter
 from .targets import thread_target
@@ -19,7 +20,7 @@ REPLIES_OFF_SALT = "masthead.comments.replies-off"
 
 def replies_off_url(user) -> str:
     token = signing.dumps(user.pk, salt=REPLIES_OFF_SALT)
-    return settings.SITE_URL.rstrip("/") + reverse("comments:replies_off", args=[token])
+    return site_url(reverse("comments:replies_off", args=[token]))
 
 
 def replies_off(*, token: str) -> bool:
@@ -54,7 +55,6 @@ def reply_notify(*, comment: Comment) -> None:
     target = thread_target(comment.page_id)
     if target is None:
         return
-    site_url = settings.SITE_URL.rstrip("/")
     replier = Commenter.objects.filter(pk=comment.author_id).values_list("display_name", flat=True)
     excerpt = " ".join(comment.body.split())
     email_enqueue(
@@ -66,7 +66,9 @@ def reply_notify(*, comment: Comment) -> None:
             "replier": replier.first() or "A reader",
             "story_title": target.title,
             "excerpt": excerpt[:300] + ("…" if len(excerpt) > 300 else ""),
-            "thread_url": f"{site_url}{reverse('comments:thread', args=[comment.page_id])}#c{comment.pk}",
+            "thread_url": site_url(
+                f"{reverse('comments:thread', args=[comment.page_id])}#c{comment.pk}"
+            ),
             "replies_off_url": replies_off_url(user),
         },
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from masthead.alerts.services import series_alert_start
+from masthead.core.site_url import site_url
 from masthead.newsletters.editions import Teaser, story_source_register
 
 from .models import StoryPage
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 def _absolute(url: str) -> str:
-    return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
+    return site_url(url) if url.startswith("/") else url
 
 
 def story_teaser(story: StoryPage) -> Teaser:

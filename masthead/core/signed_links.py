@@ -17,19 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
 from .errors import LinkExpired, LinkInvalid
+from .site_url import site_url
 
 Row = TypeVar("Row", bound=Model)
-
-
-def site_url(path: str) -> str:
-    """``path`` on the site's public address (``SITE_URL``)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from masthead.core.site_url import site_url
 
 from .models import Edition, EditionItem, Newsletter, NewsletterSettings
 
@@ -135,7 +136,7 @@ def edition_context(edition: Edition) -> dict:
         "subject": edition.subject,
         "intro": edition.intro,
         "issue_date": f"{edition.issue_date:%B} {edition.issue_date.day}, {edition.issue_date:%Y}",
-        "web_url": settings.SITE_URL.rstrip("/") + edition.get_absolute_url(),
+        "web_url": site_url(edition.get_absolute_url()),
         "items": [
             {
                 "title": item.title,

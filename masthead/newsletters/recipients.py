@@ -8,9 +8,9 @@ which the engine also puts in the ``List-Unsubscribe`` headers.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
+from masthead.core.site_url import site_url
 from masthead.mail.recipients import Recipient, recipient_source
 
 from . import links
@@ -42,5 +42,5 @@ def newsletter_test_recipient(*, args: dict, after: int, limit: int) -> list[Rec
     """An editor's test copy: one address; its unsubscribe link is the catalogue."""
     if after >= 1 or limit < 1:
         return []
-    catalogue = settings.SITE_URL.rstrip("/") + reverse("newsletters:catalogue")
+    catalogue = site_url(reverse("newsletters:catalogue"))
     return [Recipient(ref=1, address=str(args["address"]), context={"unsubscribe_url": catalogue})]
