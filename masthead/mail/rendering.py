@@ -79,6 +79,8 @@ class PreparedEmail:
         # An ampersand in the stand-in shows where the template escapes: escaped
         # it reads "&amp;mh…&amp;" and takes an escaped value.
         self._standins = {key: f"&mh{token}x{i}&" for i, key in enumerate(personal_keys)}
+        self._escaped = {key: str(escape(standin)) for key, standin in self._standins.items()}
+        self._marker = f"mh{token}x"
         site = _site_context()
         self.site_name = site["site_name"]
         raw = _render_parts(template, {**context, **self._standins, **site}, inline=False)
@@ -89,16 +91,24 @@ class PreparedEmail:
     def personalise(self, personal: dict) -> RenderedEmail:
         return self._substitute(personal, self.html)
 
-    def _substitute(self, personal: dict, html: str) -> RenderedEmail:
-        subject, text = self.subject, self.text
+    def marks(self, text: str) -> bool:
+        """Whether ``text`` (say, one line of the HTML) holds a personal value's stand-in."""
+        return self._marker in text
+
+    def substitute(self, text: str, personal: dict) -> str:
+        """``text`` (the subject, the text, the HTML or a piece of one) with the
+        personal values in place of their stand-ins, escaped where the template escaped."""
         for key, standin in self._standins.items():
             value = str(personal.get(key, ""))
-            escaped = str(escape(value))
-            escaped_standin = str(escape(standin))
-            subject = subject.replace(escaped_standin, escaped).replace(standin, value)
-            text = text.replace(escaped_standin, escaped).replace(standin, value)
-            html = html.replace(escaped_standin, escaped).replace(standin, value)
-        return RenderedEmail(subject=subject, text=text, html=html)
+            text = text.replace(self._escaped[key], str(escape(value))).replace(standin, value)
+        return text
+
+    def _substitute(self, personal: dict, html: str) -> RenderedEmail:
+        return RenderedEmail(
+            subject=self.substitute(self.subject, personal),
+            text=self.substitute(self.text, personal),
+            html=self.substitute(html, personal),
+        )
 
     def matches(self, personal: dict) -> bool:
         """Whether substitution gives exactly what a full render gives (before

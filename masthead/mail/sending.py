@@ -12,6 +12,7 @@ the same backoff as one-off emails; permanent ones (5xx) are recorded failed.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import secrets
 import threading
@@ -25,11 +26,18 @@ from django.utils import timezone
 
 from .bulk import _enqueue, bulk_send_finish, lease
 from .models import BulkBatch, BulkDelivery, BulkSend
-from .rendering import email_prepare, email_render
+from .rendering import PreparedEmail, email_prepare, email_render
 from .senders import sender_checkin, sender_checkout, sender_discard, senders_close
-from .services import MAX_ATTEMPTS, _is_transient, _message_id, message_id_domain, retry_delay
+from .services import (
+    MAX_ATTEMPTS,
+    _is_transient,
+    _message_id,
+    _site_context,
+    message_id_domain,
+    retry_delay,
+)
 from .suppression import suppressed_among
-from .transport import LeaseLost, RateLimiter, from_header
+from .transport import BulkMime, LeaseLost, RateLimiter, from_header
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +78,7 @@ class _BatchJob:
     def __init__(self, batch: BulkBatch, send: BulkSend, token: str, rows: list) -> None:
         self.batch, self.send, self.token = batch, send, token
         keys = sorted({key for row in rows for key in row[3]})
-        self.prepared = email_prepare(
-            template=send.template, context=send.context, personal_keys=keys
-        )
+        self.prepared, self.mime = _prepared(send, keys)
         # Substitution is exact for this template, or every recipient is rendered in full.
         self.fast = not rows or self.prepared.matches(rows[0][3])
         self.sender = from_header(send.from_name or self.prepared.site_name)
@@ -113,24 +119,32 @@ class _BatchJob:
             if self.lost:
                 return
             self.limiter.wait()
+            message_id = _message_id(f"bulk:{self.send.key}:{ref}", self.domain)
+            headers = list_unsubscribe_headers(context)
+            rendered = data = None
             try:
-                rendered = (
-                    self.prepared.personalise(context)
-                    if self.fast
-                    else email_render(
+                if self.fast and transport.takes_mime and self.mime.takes(context):
+                    data = self.mime.data(
+                        personal=context, sender=self.sender, to=to, message_id=message_id,
+                        headers=headers,
+                    )  # fmt: skip
+                elif self.fast:
+                    rendered = self.prepared.personalise(context)
+                else:
+                    rendered = email_render(
                         template=self.send.template, context=self.send.context, personal=context
                     )
-                )
             except Exception as exc:
                 _record_failure([delivery_id], attempts, exc, transient=False)
                 continue
             try:
                 transport.send(
                     rendered=rendered,
+                    data=data,
                     sender=self.sender,
                     to=to,
-                    message_id=_message_id(f"bulk:{self.send.key}:{ref}", self.domain),
-                    headers=list_unsubscribe_headers(context),
+                    message_id=message_id,
+                    headers=headers,
                     # The previous message's record must be in before this one is accepted.
                     ready=recorder.wait,
                 )
@@ -146,6 +160,33 @@ class _BatchJob:
                 _record_failure([delivery_id], attempts, exc, transient=transient)
                 continue
             recorder.start(delivery_id)
+
+
+# The prepared email of the sends this process is working on: rendering the
+# template and inlining its CSS took longer than sending a batch's first
+# hundred messages, and every batch of a send prepared the same email again.
+_PREPARED_KEPT = 4
+_prepared_kept: dict[tuple, tuple[PreparedEmail, BulkMime]] = {}
+_prepared_lock = threading.Lock()
+
+
+def _prepared(send: BulkSend, keys: list[str]) -> tuple[PreparedEmail, BulkMime]:
+    """The send's email rendered once with stand-ins, and its MIME text, kept for
+    the send's next batches in this process while the site's values (its name,
+    its URL) are the same; a send's template and context never change."""
+    # The template and context too: a test database may give a new send an old one's id.
+    context = json.dumps(send.context, sort_keys=True, default=str)
+    key = (send.pk, send.key, send.template, context, tuple(keys), tuple(_site_context().items()))
+    with _prepared_lock:
+        found = _prepared_kept.get(key)
+    if found is None:
+        prepared = email_prepare(template=send.template, context=send.context, personal_keys=keys)
+        found = (prepared, BulkMime(prepared))
+        with _prepared_lock:
+            if len(_prepared_kept) >= _PREPARED_KEPT:
+                _prepared_kept.clear()
+            _prepared_kept[key] = found
+    return found
 
 
 def _is_connect_failure(exc: BaseException) -> bool:

@@ -82,3 +82,38 @@ def test_an_unknown_source_is_refused_at_start(site_home):
         bulk_send_start(
             key="x", template="mail/notice", context=CONTEXT, source="nope", source_args={}
         )
+
+
+def test_a_send_is_rendered_once_for_all_its_batches(site_home, settings, monkeypatch):
+    """Rendering the template and inlining its CSS cost more than a hundred
+    messages; a process prepares a send's email once, not once per batch."""
+    from masthead.mail import sending
+
+    settings.MAIL_BULK_BATCH_SIZE = 10
+    prepared = []
+    real = sending.email_prepare
+    monkeypatch.setattr(sending, "email_prepare", lambda **kw: prepared.append(kw) or real(**kw))
+    start(count=35, key="send-rendered-once")
+    run_pending_tasks()
+    assert BulkBatch.objects.filter(status=BulkBatch.Status.DONE).count() == 4
+    assert len(mail.outbox) == 35
+    assert len(prepared) == 1
+    last = next(m for m in mail.outbox if m.to == ["reader35@example.org"])
+    assert "http://testserver/newsletters/unsubscribe/35/" in last.body
+
+
+def test_a_kept_email_is_never_given_to_another_send():
+    """A test database (SQLite after a rollback) can give a new send an old one's
+    id and key: its own template and context decide, and so do the site's values."""
+    from masthead.mail.sending import _prepared
+
+    def send(subject):
+        return BulkSend(
+            pk=1, key="k", template="mail/notice", context={**CONTEXT, "subject": subject}
+        )
+
+    first, _ = _prepared(send("Monday"), ["unsubscribe_url"])
+    again, _ = _prepared(send("Monday"), ["unsubscribe_url"])
+    other, _ = _prepared(send("Tuesday"), ["unsubscribe_url"])
+    assert again is first
+    assert (first.subject, other.subject) == ("Monday", "Tuesday")

@@ -53,3 +53,56 @@ def test_a_template_that_filters_a_personal_value_is_detected():
         template="mailtest/filtered", context={"title": "T"}, personal_keys=list(HOSTILE)
     )
     assert not prepared.matches(HOSTILE)
+
+
+# -- the MIME text a bulk send writes per recipient -----------------------------
+
+
+def _mime_kwargs(n: int) -> dict:
+    return {
+        "sender": "The Courier <news@example.org>",
+        "to": f"reader{n}@example.org",
+        "message_id": f"<{n}@example.org>",
+        "headers": {"List-Unsubscribe": f"<http://testserver/u/{n}/>"},
+    }
+
+
+@pytest.mark.parametrize(
+    "personal",
+    [
+        HOSTILE,
+        {"name": "Zoë  ", "unsubscribe_url": "http://testserver/u/" + "é=x" * 60},
+        {"name": "=3D . \t", "unsubscribe_url": ""},
+        {"name": 42},  # a key missing, a number
+    ],
+)
+def test_the_mime_encoded_once_equals_building_each_message_whole(personal):
+    """``BulkMime`` encodes the impersonal lines once per send; each message must
+    still be byte for byte what building and encoding it whole gives, with the
+    personal value in the subject, the text and the HTML (escaped there), long
+    enough to wrap, with trailing blanks and characters quoted-printable escapes."""
+    from masthead.mail.transport import BulkMime, mime_bytes
+
+    prepared = email_prepare(
+        template="mailtest/personal", context={"title": "Fish & chips"}, personal_keys=list(HOSTILE)
+    )
+    mime = BulkMime(prepared)
+    assert mime.subject_is_personal
+    assert mime.takes(personal)
+    for n in range(3):
+        whole = mime_bytes(rendered=prepared.personalise(personal), **_mime_kwargs(n))
+        assert mime.data(personal=personal, **_mime_kwargs(n)) == whole
+
+
+def test_a_personal_value_with_a_line_break_is_built_whole():
+    """A line break in a value would move the lines the once-encoded text was cut
+    at: such a recipient's message is built whole (``takes`` is false)."""
+    from masthead.mail.transport import BulkMime
+
+    prepared = email_prepare(
+        template="mailtest/personal", context={"title": "T"}, personal_keys=list(HOSTILE)
+    )
+    mime = BulkMime(prepared)
+    assert not mime.takes({**HOSTILE, "name": "Ann\nBo"})
+    assert not mime.takes({**HOSTILE, "name": "Ann\rBo"})
+    assert mime.takes(HOSTILE)
