@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -204,24 +203,13 @@ def _commit_without_flush() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO off")
 
 
-def bulk_fanout(
-    *, send_id: int, pages: int | None = None, stop: Callable[[], bool] | None = None
-) -> str:
-    """Write the send's deliveries and batches page by page (see the module doc).
-
-    ``pages`` (at most so many) or ``stop`` (asked after each page) end the run
-    early: the lease is given up and a task enqueued to go on, in one
-    transaction, so the rest is never left without a holder or a task. The
-    task writes one page at a time, and a batch sending on several connections
-    writes the next pages alongside (``sending._fanout_alongside``): in a
-    worker that runs one task at a time, a fan-out of 100 pages in one task
-    held back every batch until the last page was in."""
+def bulk_fanout(*, send_id: int) -> str:
+    """Write the send's deliveries and batches page by page (see the module doc)."""
     from .tasks import bulk_batch_task
 
     send = _take_fanout_lease(send_id)
     if send is None:
         return "skipped"
-    written = 0
     while True:
         try:
             page = recipients_page(
@@ -253,22 +241,6 @@ def bulk_fanout(
                 )
                 _enqueue(bulk_batch_task, batch.pk)
         send.cursor = last_ref
-        written += 1
-        if (pages is not None and written >= pages) or (stop is not None and stop()):
-            return _fanout_hand_on(send_id, send.cursor)
-
-
-def _fanout_hand_on(send_id: int, cursor: int) -> str:
-    """Give up the fan-out's lease and enqueue a task to go on from ``cursor``."""
-    from .tasks import bulk_fanout_task
-
-    with transaction.atomic():
-        released = BulkSend.objects.filter(pk=send_id, cursor=cursor, fanned_out=False).update(
-            lease_until=None
-        )
-        if released:
-            _enqueue(bulk_fanout_task, send_id)
-    return "handed-on" if released else "lost-lease"
 
 
 def _send_fail(send_id: int, error: str) -> None:

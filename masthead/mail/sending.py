@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from .bulk import _enqueue, bulk_fanout, bulk_send_finish, lease
+from .bulk import _enqueue, bulk_send_finish, lease
 from .models import BulkBatch, BulkDelivery, BulkSend
 from .rendering import PreparedEmail, email_prepare, email_render
 from .senders import sender_checkin, sender_checkout, sender_discard, senders_close
@@ -279,25 +279,11 @@ def _batch_send(batch_id: int) -> str:
         ]
         for thread in threads:
             thread.start()
-        _fanout_alongside(send, threads)
         for thread in threads:
             thread.join()
     if job and job.lost:
         return "lost-lease"
     return _settle(batch_id, token, in_batch, send.pk)
-
-
-def _fanout_alongside(send: BulkSend, threads: list[threading.Thread]) -> None:
-    """While the batch's threads send, this thread has nothing to do but wait:
-    it writes the send's next pages of recipients meanwhile, if no one else
-    holds the fan-out, and hands it on (lease given up, a task enqueued) once
-    the threads are done."""
-    if send.fanned_out:
-        return
-    try:
-        bulk_fanout(send_id=send.pk, stop=lambda: not any(t.is_alive() for t in threads))
-    except Exception:  # the fan-out's own task goes on; this batch still settles
-        logger.exception("Writing the next pages of send %s alongside a batch failed", send.pk)
 
 
 def _settle(batch_id: int, token: str, in_batch, send_id: int) -> str:

@@ -18,9 +18,7 @@ def send_delivery(context: TaskContext, delivery_id: int) -> str:
 def bulk_fanout_task(send_id: int) -> str:
     from .bulk import bulk_fanout
 
-    # One page, then a task to go on: the page's batch can start sending in this
-    # worker, and writes further pages alongside (sending._fanout_alongside).
-    return bulk_fanout(send_id=send_id, pages=1)
+    return bulk_fanout(send_id=send_id)
 
 
 @task(queue_name="email")

@@ -42,33 +42,3 @@ def test_four_batches_go_over_the_same_two_connections_then_they_close(
     assert len(set(handler.peers)) == 2
     # No batch is due after the last one: both connections said QUIT.
     assert sorted(set(handler.quits)) == sorted(set(handler.peers))
-
-
-def test_a_batch_writes_the_next_pages_while_it_sends(site_home, smtp_backend, settings):
-    """A worker runs one task at a time: the fan-out task writes one page and
-    hands on, and the batch that page made writes the following pages while its
-    connections send, instead of every batch waiting for the last page."""
-    from masthead.mail.models import BulkBatch, BulkSend
-    from masthead.mail.tasks import bulk_batch_task, bulk_fanout_task
-
-    settings.MAIL_BULK_CONNECTIONS = 2
-    settings.MAIL_BULK_BATCH_SIZE = 5
-    send = bulk_send_start(
-        key="alongside",
-        template="mail/notice",
-        context={"subject": "Alongside", "heading": "Hello", "paragraphs": ["Body."]},
-        source="numbered",
-        source_args={"count": 40},
-    )
-    assert bulk_fanout_task.call(send.pk) == "handed-on"  # one page, then a task to go on
-    assert BulkSend.objects.get(pk=send.pk).cursor == 5
-    (batch,) = BulkBatch.objects.all()
-    assert bulk_batch_task.call(batch.pk) == "done"
-    assert BulkBatch.objects.order_by("pk").first().status == BulkBatch.Status.DONE
-    assert BulkSend.objects.get(pk=send.pk).cursor >= 10
-    assert len(smtp_backend.wait_for(5)) >= 5
-    run_pending_tasks()
-    messages = smtp_backend.wait_for(40)
-    assert Counter(m["To"] for m in messages) == {f"reader{n}@example.org": 1 for n in range(1, 41)}
-    assert bulk_send_progress(send_id=send.pk)["status"] == "sent"
-    assert BulkBatch.objects.count() == 8
