@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 
 from masthead.core.generation import generation_bump
 from masthead.pagecache import local
+from masthead.pagecache.app import PageCacheApp
 from masthead.pagecache.local import LocalTable
 from masthead.pagecache.store import Entry
 from tests.content.factories import publish_story
@@ -57,6 +60,51 @@ def test_the_second_page_of_a_section_is_stored_under_its_own_key(
     with django_assert_num_queries(0):
         first = call(app, section.url)
     assert first.body != second.body
+
+
+def _https_only_app(settings, proxy_header=None) -> PageCacheApp:
+    """The site with ``SECURE_SSL_REDIRECT`` (and a proxy's header, if given),
+    built after the settings change, as ``masthead serve`` would start."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = proxy_header
+    cache.clear()
+    return PageCacheApp(get_wsgi_application())
+
+
+def test_on_an_https_site_https_readers_get_the_cached_page_and_http_is_redirected(
+    settings, story, unmetered, django_assert_num_queries
+):
+    app = _https_only_app(settings)
+    call(app, story.url, secure=True)  # starts a generation
+    stored = call(app, story.url, secure=True)
+    with django_assert_num_queries(0):
+        hit = call(app, story.url, secure=True)
+    assert hit.status_code == 200
+    assert hit.body == stored.body
+    plain = call(app, story.url)
+    assert plain.status_code == 301
+    assert plain.header("Location") == f"https://testserver{story.url}"
+
+
+def test_behind_a_proxy_its_header_says_https_and_http_is_redirected(
+    settings, story, unmetered, django_assert_num_queries
+):
+    """The proxy speaks TLS to the reader and plain HTTP to the server; its
+    header is what says the reader asked for https (the first value when
+    several proxies added theirs), as Django reads it."""
+    app = _https_only_app(settings, ("HTTP_X_FORWARDED_PROTO", "https"))
+    via = {"HTTP_HOST": "testserver", "HTTP_X_FORWARDED_PROTO": "https"}
+    call(app, story.url, **via)  # starts a generation
+    stored = call(app, story.url, **via)
+    with django_assert_num_queries(0):
+        hit = call(app, story.url, **via)
+        chained = call(app, story.url, HTTP_HOST="testserver", HTTP_X_FORWARDED_PROTO="https, http")
+    assert hit.status_code == chained.status_code == 200
+    assert hit.body == chained.body == stored.body
+    for header in ({"HTTP_X_FORWARDED_PROTO": "http"}, {}):  # plain http, or no proxy
+        plain = call(app, story.url, HTTP_HOST="testserver", **header)
+        assert plain.status_code == 301
+        assert plain.header("Location") == f"https://testserver{story.url}"
 
 
 def _entry(size: int) -> Entry:

@@ -90,6 +90,7 @@ def test_home_page_is_cached_with_an_etag_and_revalidates(app, story, django_ass
     assert again.header("ETag") == home.header("ETag")
     assert again.header("Cache-Control") == "no-cache"
     assert again.header("Content-Length") is None and again.header("Content-Type") is None
+    assert call(app, "/", HTTP_IF_NONE_MATCH="*").status_code == 304  # any version will do
 
 
 def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_num_queries):

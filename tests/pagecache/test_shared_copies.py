@@ -1,0 +1,51 @@
+"""What one process stores the others serve, and a stored page's validator
+follows its bytes.
+
+A server runs several processes, each with its own table; the shared cache is
+how a page one of them rendered reaches the others without another render.
+"""
+
+from __future__ import annotations
+
+from django.core.wsgi import get_wsgi_application
+
+from masthead.metering.meter import METER_COOKIE
+from masthead.pagecache.app import PageCacheApp
+from tests.pagecache.test_pagecache import call, warm
+
+
+def test_a_page_one_process_stored_is_served_by_another_without_rendering(
+    app, story, unmetered, django_assert_num_queries
+):
+    """The home page (one copy for everyone) and a story (metered: the entry
+    that says so, and its whole copy) both come from the shared cache."""
+    home = warm(app, "/")
+    first = warm(app, story.url)
+    other = PageCacheApp(get_wsgi_application())  # a second process: its table is empty
+    with django_assert_num_queries(0):
+        home_there = call(other, "/")
+        story_there = call(other, story.url)
+    assert home_there.status_code == 200
+    assert home_there.body == home.body
+    assert home_there.header("ETag") == home.header("ETag")
+    assert story_there.status_code == 200
+    assert "Harbour reopens after storm" in story_there.text
+    assert story_there.body == first.body
+    assert METER_COOKIE in story_there.cookies()  # a new reader, counted there too
+
+
+def test_a_browser_holding_the_page_before_an_edit_gets_the_edit(
+    app, story, django_capture_on_commit_callbacks
+):
+    """Revalidating with the old ETag is answered with the new page, not a 304."""
+    before = warm(app, "/")
+    old_etag = before.header("ETag")
+    assert old_etag
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = "Harbour stays shut"
+        story.save_revision().publish()
+    warm(app, "/")  # rendered again and stored under the new generation
+    after = call(app, "/", HTTP_IF_NONE_MATCH=old_etag)
+    assert after.status_code == 200
+    assert "Harbour stays shut" in after.text
+    assert after.header("ETag") not in (None, old_etag)
