@@ -44,6 +44,8 @@ def test_other_hosts_and_ports_are_served_by_django_and_not_stored(app, story, u
         response = call(app, story.url, HTTP_HOST=f"testserver:{port}")
         assert response.status_code == 200  # Django answers (ALLOWED_HOSTS ignores ports)
     assert call(app, story.url, HTTP_HOST="localhost").status_code == 200  # allowed alias
+    # A host the site does not serve gets Django's refusal, not the stored page.
+    assert call(app, story.url, HTTP_HOST="elsewhere.example").status_code == 400
     assert _entries(app) == before
 
 
