@@ -102,6 +102,19 @@ def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_
     assert head.header("Content-Length") == str(len(full.body))
 
 
+def test_a_server_may_leave_out_an_empty_path_and_query(app, home, django_assert_num_queries):
+    """PEP 3333 lets a server omit ``PATH_INFO`` and ``QUERY_STRING`` when empty
+    (the root of the site, no query): such a request is the home page, cached."""
+    stored = warm(app, "/")
+    environ = RequestFactory().get("/").environ
+    del environ["PATH_INFO"], environ["QUERY_STRING"]
+    got: list = []
+    with django_assert_num_queries(0):
+        body = b"".join(app(environ, lambda status, headers, exc_info=None: got.append(status)))
+    assert got == ["200 OK"]
+    assert body == stored.body
+
+
 def _queries(app, path, **kwargs) -> tuple[Response, int]:
     with CaptureQueriesContext(connection) as queries:
         response = call(app, path, **kwargs)
@@ -119,6 +132,8 @@ def test_signed_in_readers_and_posts_go_to_django(app, story, unmetered):
     assert response.status_code == 403
     _, count = _queries(app, story.url + "?utm_source=x")
     assert count > 0
+    _, count = _queries(app, story.url, HTTP_AUTHORIZATION="Basic cmVhZGVyOnNlY3JldA==")
+    assert count > 0  # a request with credentials: Django decides
 
 
 def test_admin_is_never_served_from_the_cache(app, story):
