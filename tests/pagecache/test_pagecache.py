@@ -102,12 +102,13 @@ def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_
     assert head.header("Content-Length") == str(len(full.body))
 
 
-def test_a_server_may_leave_out_an_empty_path_and_query(app, home, django_assert_num_queries):
+def test_a_server_may_leave_out_what_is_empty(app, home, django_assert_num_queries):
     """PEP 3333 lets a server omit ``PATH_INFO`` and ``QUERY_STRING`` when empty
-    (the root of the site, no query): such a request is the home page, cached."""
+    (the root of the site, no query), and a first visit has no ``Cookie``
+    header at all: such a request is the home page, cached."""
     stored = warm(app, "/")
     environ = RequestFactory().get("/").environ
-    del environ["PATH_INFO"], environ["QUERY_STRING"]
+    del environ["PATH_INFO"], environ["QUERY_STRING"], environ["HTTP_COOKIE"]
     got: list = []
     with django_assert_num_queries(0):
         body = b"".join(app(environ, lambda status, headers, exc_info=None: got.append(status)))

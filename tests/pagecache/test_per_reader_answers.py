@@ -101,8 +101,9 @@ def test_rereading_when_only_another_readers_walled_copy_is_cached(app, two_stor
     # B read the second story on another server an hour ago, and the first just now.
     now = int(time.time())
     b_meter = meter_dump(Meter(reads={second.pk: now - 3600, first.pk: now - 60}))
-    for _ in range(2):  # the miss that renders B's copy, then a hit
-        again = call(app, second.url, cookies={METER_COOKIE: b_meter})
+    for hit in (False, True):  # the miss that renders B's copy, then a hit
+        by_django, again = _served_by_django(app, second.url, cookies={METER_COOKIE: b_meter})
+        assert by_django is not hit
         assert again.status_code == 200
         assert WALL not in again.text
         assert "Paragraph 7 of the story." in again.text
