@@ -116,6 +116,22 @@ def test_a_server_may_leave_out_what_is_empty(app, home, django_assert_num_queri
     assert body == stored.body
 
 
+def test_head_for_a_kept_fragment_sends_its_headers_without_a_body(
+    app, story, django_assert_num_queries
+):
+    """A shared fragment (Most Read) answers HEAD from the fragment table as GET
+    would, its ``Age`` included, without the body."""
+    call(app, "/")  # starts a generation
+    got = call(app, "/most-read/fragment/")  # rendered by Django and kept
+    assert got.status_code == 200 and got.body
+    with django_assert_num_queries(0):
+        head = call(app, "/most-read/fragment/", method="HEAD")
+    assert head.status_code == 200
+    assert head.body == b""
+    assert head.header("Age") is not None
+    assert head.header("Content-Type") == got.header("Content-Type")
+
+
 def _queries(app, path, **kwargs) -> tuple[Response, int]:
     with CaptureQueriesContext(connection) as queries:
         response = call(app, path, **kwargs)
