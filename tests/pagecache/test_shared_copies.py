@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.wsgi import get_wsgi_application
 
+from masthead.core.generation import generation_start
 from masthead.metering.meter import METER_COOKIE
 from masthead.pagecache.app import PageCacheApp
 from tests.pagecache.test_pagecache import call, warm
@@ -49,3 +50,25 @@ def test_a_browser_holding_the_page_before_an_edit_gets_the_edit(
     assert after.status_code == 200
     assert "Harbour stays shut" in after.text
     assert after.header("ETag") not in (None, old_etag)
+
+
+def test_two_shared_fragments_are_kept_apart(db, settings):
+    """Each fragment path is kept under its own key: one never answers for the other."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    settings.PAGECACHE_SHARED_FRAGMENTS = ["analytics:most-read-fragment", "analytics:most-read"]
+
+    def fragments(environ, start_response):
+        response = HttpResponse(f"<ol>{environ['PATH_INFO']}</ol>")
+        response["Cache-Control"] = "public, max-age=30, s-maxage=30"
+        start_response("200 OK", list(response.items()))
+        return response
+
+    cache.clear()
+    app = PageCacheApp(fragments)
+    generation_start()  # as the first stored page would
+    for _ in range(2):  # rendered and kept, then from the fragment table
+        assert call(app, "/most-read/fragment/").text == "<ol>/most-read/fragment/</ol>"
+        assert call(app, "/most-read/").text == "<ol>/most-read/</ol>"
+    assert app.fragments.hits == 2
