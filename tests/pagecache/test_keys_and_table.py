@@ -149,3 +149,33 @@ def test_a_new_generation_is_a_miss_for_every_kept_entry(app, story, unmetered):
     misses = app.local.misses
     call(app, story.url)
     assert app.local.misses == misses + 1
+
+
+def test_a_page_stored_again_replaces_its_entry_and_its_bytes():
+    """A page re-rendered after an edit takes its old entry's place: the table's
+    byte count (what ``pagecache_stats`` shows) counts it once, nothing else goes."""
+    table = LocalTable(max_entries=3, max_bytes=10_000)
+    table.put("/a", _entry(100))
+    one = table.bytes
+    table.put("/b", _entry(100))
+    table.put("/c", _entry(100))
+    for _ in range(3):
+        table.put("/a", _entry(100))
+    assert list(table.entries) == ["/b", "/c", "/a"]
+    assert table.bytes == 3 * one
+    assert table.evictions == 0
+
+
+def test_a_table_is_filled_to_its_bounds_exactly():
+    """An entry as large as the whole table is kept; entries that fill it exactly all stay."""
+    whole = LocalTable(max_entries=10, max_bytes=1_000)
+    size = whole.bytes
+    whole.put("/x", _entry(0))
+    exact = whole.bytes - size  # what one empty entry under a two-letter key counts
+    table = LocalTable(max_entries=10, max_bytes=exact + 500)
+    table.put("/y", _entry(500))  # exactly the bound
+    assert list(table.entries) == ["/y"]
+    pair = LocalTable(max_entries=10, max_bytes=2 * (exact + 100))
+    pair.put("/1", _entry(100))
+    pair.put("/2", _entry(100))  # the two fill it exactly
+    assert list(pair.entries) == ["/1", "/2"] and pair.evictions == 0

@@ -72,3 +72,45 @@ def test_two_shared_fragments_are_kept_apart(db, settings):
         assert call(app, "/most-read/fragment/").text == "<ol>/most-read/fragment/</ol>"
         assert call(app, "/most-read/").text == "<ol>/most-read/</ol>"
     assert app.fragments.hits == 2
+
+
+def test_the_shared_copy_frees_its_memory_after_an_hour(db):
+    """Validity comes from the generation; the timeout only frees the shared
+    cache's memory, so an entry no process asks for goes after an hour."""
+    import time_machine
+    from django.core.cache import caches
+
+    from masthead.pagecache.store import ENTRY_TIMEOUT, CacheStore, Entry
+
+    shared = CacheStore(caches["default"])
+    with time_machine.travel(1_800_000_000, tick=False) as clock:
+        shared.put_entry("http:/", Entry("g", "200 OK", [], b"<p>Home</p>"))
+        clock.shift(ENTRY_TIMEOUT - 1)
+        assert shared.entry("http:/").body == b"<p>Home</p>"
+        clock.shift(2)
+        assert shared.entry("http:/") is None
+
+
+def test_an_unreachable_shared_cache_is_logged_with_its_error(caplog):
+    """The log names what went wrong, for the operator reading it."""
+    import logging
+
+    from masthead.core.degraded import degraded_forget
+    from masthead.pagecache.store import CacheStore, Entry
+
+    class Down:
+        def get(self, key):
+            raise ConnectionRefusedError("refused")
+
+        def set(self, key, value, timeout=None):
+            raise TimeoutError("timed out")
+
+    shared = CacheStore(Down())
+    with caplog.at_level(logging.WARNING, logger="masthead.degraded"):
+        degraded_forget()
+        assert shared.entry("http:/") is None
+        degraded_forget()
+        shared.put_entry("http:/", Entry("g", "200 OK", [], b""))
+    warnings = [r.getMessage() for r in caplog.records if r.name == "masthead.degraded"]
+    assert len(warnings) == 2
+    assert "ConnectionRefusedError" in warnings[0] and "TimeoutError" in warnings[1]
