@@ -179,3 +179,16 @@ def test_a_table_is_filled_to_its_bounds_exactly():
     pair.put("/1", _entry(100))
     pair.put("/2", _entry(100))  # the two fill it exactly
     assert list(pair.entries) == ["/1", "/2"] and pair.evictions == 0
+
+
+def test_an_entry_counts_its_headers_toward_the_bytes_bound():
+    """The byte bound is on what a process holds: the key, the body and every
+    header (a page's security headers are a few kilobytes), never less."""
+    headers = [("Content-Security-Policy", "x" * 3000)]
+    entry = Entry("g", "200 OK", headers, b"<p>Short</p>")
+    held = len("/a") + len(entry.body) + len("Content-Security-Policy") + 3000
+    table = LocalTable(max_entries=10, max_bytes=5_000)
+    table.put("/a", entry)
+    assert table.bytes >= held
+    table.put("/b", entry)  # the two do not fit: the older goes
+    assert list(table.entries) == ["/b"]
