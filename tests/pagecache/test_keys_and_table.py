@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 
 from masthead.core.generation import generation_bump
 from masthead.pagecache import local
+from masthead.pagecache.app import PageCacheApp
 from masthead.pagecache.local import LocalTable
 from masthead.pagecache.store import Entry
 from tests.content.factories import publish_story
@@ -41,6 +44,8 @@ def test_other_hosts_and_ports_are_served_by_django_and_not_stored(app, story, u
         response = call(app, story.url, HTTP_HOST=f"testserver:{port}")
         assert response.status_code == 200  # Django answers (ALLOWED_HOSTS ignores ports)
     assert call(app, story.url, HTTP_HOST="localhost").status_code == 200  # allowed alias
+    # A host the site does not serve gets Django's refusal, not the stored page.
+    assert call(app, story.url, HTTP_HOST="elsewhere.example").status_code == 400
     assert _entries(app) == before
 
 
@@ -57,6 +62,51 @@ def test_the_second_page_of_a_section_is_stored_under_its_own_key(
     with django_assert_num_queries(0):
         first = call(app, section.url)
     assert first.body != second.body
+
+
+def _https_only_app(settings, proxy_header=None) -> PageCacheApp:
+    """The site with ``SECURE_SSL_REDIRECT`` (and a proxy's header, if given),
+    built after the settings change, as ``masthead serve`` would start."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = proxy_header
+    cache.clear()
+    return PageCacheApp(get_wsgi_application())
+
+
+def test_on_an_https_site_https_readers_get_the_cached_page_and_http_is_redirected(
+    settings, story, unmetered, django_assert_num_queries
+):
+    app = _https_only_app(settings)
+    call(app, story.url, secure=True)  # starts a generation
+    stored = call(app, story.url, secure=True)
+    with django_assert_num_queries(0):
+        hit = call(app, story.url, secure=True)
+    assert hit.status_code == 200
+    assert hit.body == stored.body
+    plain = call(app, story.url)
+    assert plain.status_code == 301
+    assert plain.header("Location") == f"https://testserver{story.url}"
+
+
+def test_behind_a_proxy_its_header_says_https_and_http_is_redirected(
+    settings, story, unmetered, django_assert_num_queries
+):
+    """The proxy speaks TLS to the reader and plain HTTP to the server; its
+    header is what says the reader asked for https (the first value when
+    several proxies added theirs), as Django reads it."""
+    app = _https_only_app(settings, ("HTTP_X_FORWARDED_PROTO", "https"))
+    via = {"HTTP_HOST": "testserver", "HTTP_X_FORWARDED_PROTO": "https"}
+    call(app, story.url, **via)  # starts a generation
+    stored = call(app, story.url, **via)
+    with django_assert_num_queries(0):
+        hit = call(app, story.url, **via)
+        chained = call(app, story.url, HTTP_HOST="testserver", HTTP_X_FORWARDED_PROTO="https, http")
+    assert hit.status_code == chained.status_code == 200
+    assert hit.body == chained.body == stored.body
+    for header in ({"HTTP_X_FORWARDED_PROTO": "http"}, {}):  # plain http, or no proxy
+        plain = call(app, story.url, HTTP_HOST="testserver", **header)
+        assert plain.status_code == 301
+        assert plain.header("Location") == f"https://testserver{story.url}"
 
 
 def _entry(size: int) -> Entry:
@@ -99,3 +149,46 @@ def test_a_new_generation_is_a_miss_for_every_kept_entry(app, story, unmetered):
     misses = app.local.misses
     call(app, story.url)
     assert app.local.misses == misses + 1
+
+
+def test_a_page_stored_again_replaces_its_entry_and_its_bytes():
+    """A page re-rendered after an edit takes its old entry's place: the table's
+    byte count (what ``pagecache_stats`` shows) counts it once, nothing else goes."""
+    table = LocalTable(max_entries=3, max_bytes=10_000)
+    table.put("/a", _entry(100))
+    one = table.bytes
+    table.put("/b", _entry(100))
+    table.put("/c", _entry(100))
+    for _ in range(3):
+        table.put("/a", _entry(100))
+    assert list(table.entries) == ["/b", "/c", "/a"]
+    assert table.bytes == 3 * one
+    assert table.evictions == 0
+
+
+def test_a_table_is_filled_to_its_bounds_exactly():
+    """An entry as large as the whole table is kept; entries that fill it exactly all stay."""
+    whole = LocalTable(max_entries=10, max_bytes=1_000)
+    size = whole.bytes
+    whole.put("/x", _entry(0))
+    exact = whole.bytes - size  # what one empty entry under a two-letter key counts
+    table = LocalTable(max_entries=10, max_bytes=exact + 500)
+    table.put("/y", _entry(500))  # exactly the bound
+    assert list(table.entries) == ["/y"]
+    pair = LocalTable(max_entries=10, max_bytes=2 * (exact + 100))
+    pair.put("/1", _entry(100))
+    pair.put("/2", _entry(100))  # the two fill it exactly
+    assert list(pair.entries) == ["/1", "/2"] and pair.evictions == 0
+
+
+def test_an_entry_counts_its_headers_toward_the_bytes_bound():
+    """The byte bound is on what a process holds: the key, the body and every
+    header (a page's security headers are a few kilobytes), never less."""
+    headers = [("Content-Security-Policy", "x" * 3000)]
+    entry = Entry("g", "200 OK", headers, b"<p>Short</p>")
+    held = len("/a") + len(entry.body) + len("Content-Security-Policy") + 3000
+    table = LocalTable(max_entries=10, max_bytes=5_000)
+    table.put("/a", entry)
+    assert table.bytes >= held
+    table.put("/b", entry)  # the two do not fit: the older goes
+    assert list(table.entries) == ["/b"]

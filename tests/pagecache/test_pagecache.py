@@ -90,6 +90,7 @@ def test_home_page_is_cached_with_an_etag_and_revalidates(app, story, django_ass
     assert again.header("ETag") == home.header("ETag")
     assert again.header("Cache-Control") == "no-cache"
     assert again.header("Content-Length") is None and again.header("Content-Type") is None
+    assert call(app, "/", HTTP_IF_NONE_MATCH="*").status_code == 304  # any version will do
 
 
 def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_num_queries):
@@ -99,6 +100,36 @@ def test_head_sends_headers_without_a_body(app, story, unmetered, django_assert_
     assert head.status_code == 200
     assert head.body == b""
     assert head.header("Content-Length") == str(len(full.body))
+
+
+def test_a_server_may_leave_out_what_is_empty(app, home, django_assert_num_queries):
+    """PEP 3333 lets a server omit ``PATH_INFO`` and ``QUERY_STRING`` when empty
+    (the root of the site, no query), and a first visit has no ``Cookie``
+    header at all: such a request is the home page, cached."""
+    stored = warm(app, "/")
+    environ = RequestFactory().get("/").environ
+    del environ["PATH_INFO"], environ["QUERY_STRING"], environ["HTTP_COOKIE"]
+    got: list = []
+    with django_assert_num_queries(0):
+        body = b"".join(app(environ, lambda status, headers, exc_info=None: got.append(status)))
+    assert got == ["200 OK"]
+    assert body == stored.body
+
+
+def test_head_for_a_kept_fragment_sends_its_headers_without_a_body(
+    app, story, django_assert_num_queries
+):
+    """A shared fragment (Most Read) answers HEAD from the fragment table as GET
+    would, its ``Age`` included, without the body."""
+    call(app, "/")  # starts a generation
+    got = call(app, "/most-read/fragment/")  # rendered by Django and kept
+    assert got.status_code == 200 and got.body
+    with django_assert_num_queries(0):
+        head = call(app, "/most-read/fragment/", method="HEAD")
+    assert head.status_code == 200
+    assert head.body == b""
+    assert head.header("Age") is not None
+    assert head.header("Content-Type") == got.header("Content-Type")
 
 
 def _queries(app, path, **kwargs) -> tuple[Response, int]:
@@ -118,6 +149,8 @@ def test_signed_in_readers_and_posts_go_to_django(app, story, unmetered):
     assert response.status_code == 403
     _, count = _queries(app, story.url + "?utm_source=x")
     assert count > 0
+    _, count = _queries(app, story.url, HTTP_AUTHORIZATION="Basic cmVhZGVyOnNlY3JldA==")
+    assert count > 0  # a request with credentials: Django decides
 
 
 def test_admin_is_never_served_from_the_cache(app, story):

@@ -101,9 +101,30 @@ def test_rereading_when_only_another_readers_walled_copy_is_cached(app, two_stor
     # B read the second story on another server an hour ago, and the first just now.
     now = int(time.time())
     b_meter = meter_dump(Meter(reads={second.pk: now - 3600, first.pk: now - 60}))
-    for _ in range(2):  # the miss that renders B's copy, then a hit
-        again = call(app, second.url, cookies={METER_COOKIE: b_meter})
+    for hit in (False, True):  # the miss that renders B's copy, then a hit
+        by_django, again = _served_by_django(app, second.url, cookies={METER_COOKIE: b_meter})
+        assert by_django is not hit
         assert again.status_code == 200
         assert WALL not in again.text
         assert "Paragraph 7 of the story." in again.text
         assert METER_COOKIE not in again.cookies()  # a re-read counts nothing
+
+
+def test_a_page_nobody_marked_for_sharing_is_rendered_for_each_reader(db):
+    """A per-reader page (Your Three, say) says nothing to the page cache: each
+    reader gets their own render, never the one made for the reader before."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from masthead.pagecache.app import PageCacheApp
+
+    def reader_page(environ, start_response):
+        response = HttpResponse(f"<p>Picked for {environ['HTTP_COOKIE']}</p>")
+        start_response("200 OK", list(response.items()))
+        return response
+
+    cache.clear()
+    app = PageCacheApp(reader_page)
+    for reader in ("ann", "bob", "cat", "dan"):  # the first starts a generation
+        page = call(app, "/your-list/", cookies={METER_COOKIE: reader})
+        assert page.text == f"<p>Picked for {METER_COOKIE}={reader}</p>"

@@ -69,22 +69,54 @@ def test_a_reader_without_a_valid_secret_gets_a_fresh_one(form_app, forged):
     assert _unmask_cipher_token(TOKEN.search(page.text)[1]) == fresh
 
 
-def test_a_metered_copy_varies_on_the_cookie_whatever_else_it_varies_on(db):
-    """Django may say it varies on something else only; the stored copy of a
-    metered page must still name the cookie, or a shared cache between the
-    site and the reader could hand one reader's copy to another."""
+def test_another_process_serves_the_stored_form_with_a_token_of_its_own(form_app):
+    """The second process takes the page from the shared cache, not from a
+    render, and still puts this reader's token in the form."""
+    rendered: list[str] = []
+
+    def counted(environ, start_response):
+        rendered.append(environ["PATH_INFO"])
+        return form_page(environ, start_response)
+
+    other = PageCacheApp(counted)
+    secret = "Another0readers0secret0000000000"
+    for _ in range(2):  # from the shared cache, then from its own table
+        page = call(other, "/form/", cookies={"csrftoken": secret})
+        assert _unmask_cipher_token(TOKEN.search(page.text)[1]) == secret
+        assert page.text.startswith('<form method="post"><input type="hidden" name=')
+        assert page.text.endswith('"><button>Send</button></form>')
+    assert rendered == []
+
+
+@pytest.mark.parametrize(
+    ("vary", "stored_vary"),
+    [
+        (None, "Cookie"),
+        ("Accept-Encoding", "Accept-Encoding, Cookie"),
+        ("Cookie, Accept-Language", "Cookie, Accept-Language"),
+        ("Accept-Language,Cookie", "Accept-Language,Cookie"),
+    ],
+    ids=["none", "other", "cookie-first", "no-space"],
+)
+def test_a_metered_copy_varies_on_the_cookie_whatever_else_it_varies_on(db, vary, stored_vary):
+    """Django may say it varies on something else only, or on nothing; the
+    stored copy of a metered page must still name the cookie (once), or a
+    shared cache between the site and the reader could hand one reader's copy
+    to another."""
     from django.core.cache import cache
 
     def metered_page(environ, start_response):
         slot = environ[ENVIRON_KEY]
         slot.cacheable, slot.variant, slot.story_id = True, WHOLE, 7
         response = HttpResponse("<p>The whole story.</p>")
-        start_response("200 OK", [*response.items(), ("Vary", "Accept-Encoding")])
+        headers = [*response.items(), *([("Vary", vary)] if vary else [])]
+        start_response("200 OK", headers)
         return response
 
     cache.clear()
     app = PageCacheApp(metered_page)
     call(app, "/story/")
     stored = call(app, "/story/")
-    assert [v for k, v in stored.headers if k.lower() == "vary"] == ["Accept-Encoding, Cookie"]
+    assert "The whole story." in stored.text
+    assert [v for k, v in stored.headers if k.lower() == "vary"] == [stored_vary]
     assert stored.header("Cache-Control") == "private, no-cache"
