@@ -76,13 +76,15 @@ def test_two_shared_fragments_are_kept_apart(db, settings):
 
 def test_the_shared_copy_frees_its_memory_after_an_hour(db):
     """Validity comes from the generation; the timeout only frees the shared
-    cache's memory, so an entry no process asks for goes after an hour."""
+    cache's memory, so an entry no process asks for goes after an hour. (A
+    local-memory cache here: it expires by Python's clock, which the test
+    moves; Redis expires by its own.)"""
     import time_machine
-    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
     from masthead.pagecache.store import ENTRY_TIMEOUT, CacheStore, Entry
 
-    shared = CacheStore(caches["default"])
+    shared = CacheStore(LocMemCache("shared-copy-expiry", {}))
     with time_machine.travel(1_800_000_000, tick=False) as clock:
         shared.put_entry("http:/", Entry("g", "200 OK", [], b"<p>Home</p>"))
         clock.shift(ENTRY_TIMEOUT - 1)
