@@ -5,6 +5,7 @@ no test looked at ``status`` and ``sent_at`` after a failed attempt)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -213,3 +214,36 @@ def test_the_log_names_a_delivery_that_cannot_be_rendered(caplog):
     [record] = [r for r in caplog.records if r.name == "masthead.mail.services"]
     assert record.getMessage() == f"Rendering delivery {delivery.pk} failed"
     assert record.exc_info is not None  # the traceback, for the operator
+
+
+def test_a_subject_longer_than_its_column_is_kept_cut_and_sent_whole(settings, smtp_backend):
+    tests_templates = str(Path(__file__).parent / "templates")  # mailtest/plain: "{{ title }}"
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tests_templates]}]
+    # Cut to the column's 255: PostgreSQL would refuse a longer one after the
+    # server had accepted the email, leaving the delivery claimed to be sent again.
+    title = "A very long headline " * 15
+    delivery = email_enqueue(
+        key="long", to="reader@example.org", template="mailtest/plain", context={"title": title}
+    )
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.SENT
+    [message] = smtp_backend.wait_for(1)
+    subject = " ".join(str(message["Subject"]).split())
+    assert subject == title.strip()
+    assert _row(delivery).subject == subject[:255]
+
+
+class LongWindedBackend(smtp.EmailBackend):
+    """A connection whose failure says far more than anyone needs to read."""
+
+    def open(self):
+        raise ConnectionResetError("reset: " + "the peer went away " * 200)
+
+
+def test_the_last_error_keeps_its_first_2000_characters(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.LongWindedBackend"
+    delivery = _delivery()
+    assert delivery_send(delivery_id=delivery.pk) == "retry"
+    error = _row(delivery).last_error
+    assert error.startswith("ConnectionResetError: reset: the peer went away")
+    assert len(error) == 2000
