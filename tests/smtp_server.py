@@ -2,7 +2,8 @@
 
 ``smtp_server`` collects every message it accepts; ``wait_for(n)`` blocks until
 n have arrived (or fails after a timeout) instead of sleeping blindly.
-``fail_next(n, code)`` makes the next n messages be refused, to test retries.
+``fail_next(n, code)`` makes the next n messages be refused, to test retries;
+``refuse_next(n, code)`` the next n recipients, at RCPT TO.
 ``smtp_backend`` switches Django's email backend to SMTP against that server.
 """
 
@@ -31,9 +32,17 @@ class CollectingHandler:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._changed = threading.Condition()
         self._failures: list[str] = []
+        self._refusals: list[str] = []
         self.delay = 0.0  # seconds before answering DATA: a slower server, for load tests
         self.peers: list[tuple] = []  # the client connection each message came over
         self.quits: list[tuple] = []  # the client connections that said QUIT
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        with self._changed:
+            if self._refusals:
+                return self._refusals.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
         if self.delay:
@@ -57,6 +66,10 @@ class CollectingHandler:
     def fail_next(self, count: int = 1, reply: str = "451 4.3.0 Try again later") -> None:
         with self._changed:
             self._failures.extend([reply] * count)
+
+    def refuse_next(self, count: int = 1, reply: str = "450 4.2.1 Mailbox busy") -> None:
+        with self._changed:
+            self._refusals.extend([reply] * count)
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[EmailMessage]:
         with self._changed:
@@ -83,6 +96,9 @@ class SMTPServer:
 
     def fail_next(self, count: int = 1, reply: str = "451 4.3.0 Try again later") -> None:
         self.handler.fail_next(count, reply)
+
+    def refuse_next(self, count: int = 1, reply: str = "450 4.2.1 Mailbox busy") -> None:
+        self.handler.refuse_next(count, reply)
 
 
 @pytest.fixture

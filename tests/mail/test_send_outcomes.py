@@ -5,6 +5,7 @@ no test looked at ``status`` and ``sent_at`` after a failed attempt)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,62 @@ def test_the_last_error_keeps_its_first_2000_characters(settings):
     error = _row(delivery).last_error
     assert error.startswith("ConnectionResetError: reset: the peer went away")
     assert len(error) == 2000
+
+
+@pytest.mark.parametrize(
+    ("refused_at", "reply", "retried"),
+    [
+        ("recipient", "450 4.2.1 Mailbox busy", True),
+        ("recipient", "400 4.0.0 Try again later", True),
+        ("recipient", "500 5.5.2 Syntax error", False),
+        ("recipient", "550 5.1.1 No such user", False),
+        ("message", "400 4.0.0 Try again later", True),
+        ("message", "500 5.5.2 Syntax error", False),
+    ],
+)
+def test_a_4xx_answer_is_tried_again_and_a_5xx_answer_is_final(
+    smtp_backend, refused_at, reply, retried
+):
+    refuse = smtp_backend.refuse_next if refused_at == "recipient" else smtp_backend.fail_next
+    refuse(1, reply)
+    delivery = _delivery()
+    outcome = delivery_send(delivery_id=delivery.pk)
+    row = _row(delivery)
+    assert (outcome, row.status) == (
+        ("retry", Delivery.Status.QUEUED) if retried else ("failed", Delivery.Status.FAILED)
+    )
+    assert reply.split()[0] in row.last_error
+    assert smtp_backend.messages == [] and row.sent_at is None
+
+
+def test_retries_wait_30_seconds_then_2_8_and_32_minutes(smtp_backend):
+    smtp_backend.fail_next(MAX_ATTEMPTS)
+    delivery = _delivery()
+    attempt_at, waits = timezone.now(), []
+    for _ in range(MAX_ATTEMPTS - 1):
+        with time_machine.travel(attempt_at, tick=False):
+            assert delivery_send(delivery_id=delivery.pk) == "retry"
+        due = _row(delivery).next_attempt_at
+        waits.append(due - attempt_at)
+        attempt_at = due
+    assert waits == [
+        timedelta(seconds=30),
+        timedelta(minutes=2),
+        timedelta(minutes=8),
+        timedelta(minutes=32),
+    ]
+
+
+def test_a_line_break_in_the_site_name_becomes_a_space_in_the_sender(settings):
+    from django.core import mail
+
+    from masthead.core.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.site_name = "The Masthead\r\nCourier"
+    site.save()
+    delivery = _delivery()
+    assert delivery_send(delivery_id=delivery.pk) == Delivery.Status.SENT
+    [message] = mail.outbox
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    assert message.from_email == f"The Masthead Courier <{address}>"

@@ -196,3 +196,22 @@ def test_unknown_template_fails_permanently():
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
     assert "TemplateDoesNotExist" in delivery.last_error
+
+
+def test_with_a_queue_outside_the_database_the_task_waits_for_the_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    from masthead.mail.tasks import send_delivery
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "email"],
+        }
+    }
+    queue = send_delivery.get_backend()
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = enqueue()
+        assert queue.results == []  # a worker must not look for a row not yet committed
+    [task] = queue.results
+    assert task.args == [delivery.pk]
