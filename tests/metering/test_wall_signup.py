@@ -1,17 +1,23 @@
 """The wall's sign-up as its reader meets it, called as the view calls it: the
-activation email's words, the consent kept, nothing at all without agreement."""
+activation email's words, the consent kept, nothing at all without agreement.
+
+Outside any transaction, as a request makes it: on PostgreSQL that is the
+one-statement path production runs (``core.db.insert_with``), which a test in
+the test's own transaction would never take."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.core import mail
 
 from masthead.accounts.models import User
 from masthead.metering.models import Consent
-from masthead.metering.services import wall_signup
+from masthead.metering.services import setup_link_check, wall_signup
 from tests.tasks import run_pending_tasks
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_activation_email_names_the_address_and_how_long_the_link_works():
@@ -34,7 +40,27 @@ def test_without_agreement_nobody_is_signed_up_and_nothing_is_sent():
     assert mail.outbox == []
 
 
-def test_a_sign_up_that_names_no_browser_keeps_an_empty_user_agent():
-    wall_signup(email="new.reader@example.org", agreed=True, ip="203.0.113.5", next_url="/")
-    consent = Consent.objects.get(user__email="new.reader@example.org")
-    assert (consent.source, consent.ip, consent.user_agent) == (Consent.WALL, "203.0.113.5", "")
+def test_the_consent_keeps_the_address_and_browser_it_came_from():
+    wall_signup(
+        email="new.reader@example.org",
+        agreed=True,
+        ip="203.0.113.5",
+        next_url="/",
+        user_agent="Mozilla/5.0 (X11; Linux x86_64)",
+    )
+    wall_signup(email="other.reader@example.org", agreed=True, ip="203.0.113.6", next_url="/")
+    kept = Consent.objects.filter(source=Consent.WALL).values_list(
+        "user__email", "ip", "user_agent"
+    )
+    assert sorted(kept) == [
+        ("new.reader@example.org", "203.0.113.5", "Mozilla/5.0 (X11; Linux x86_64)"),
+        ("other.reader@example.org", "203.0.113.6", ""),  # named no browser
+    ]
+
+
+def test_the_set_up_link_leads_back_to_the_story_the_reader_was_reading():
+    wall_signup(email="new.reader@example.org", agreed=True, ip="203.0.113.5", next_url="/world/a/")
+    run_pending_tasks()
+    [message] = mail.outbox
+    token = re.search(r"/welcome/([^/\s]+)/", message.body).group(1)
+    assert setup_link_check(token=token).next_url == "/world/a/"
