@@ -153,20 +153,23 @@ def test_enqueue_rolls_back_with_the_callers_transaction():
     assert DBTaskResult.objects.count() == 0
 
 
+LINE_BREAKS = "An email address may not contain line breaks or commas."
+
+
 @pytest.mark.parametrize(
     ("to", "refusal"),
     [
-        ("victim@example.org\nBcc: all@example.org", "may not contain line breaks or commas"),
-        ("victim@example.org\rBcc: all@example.org", "may not contain line breaks or commas"),
-        ("a@example.org, b@example.org", "may not contain line breaks or commas"),
+        ("victim@example.org\nBcc: all@example.org", LINE_BREAKS),
+        ("victim@example.org\rBcc: all@example.org", LINE_BREAKS),
+        ("a@example.org, b@example.org", LINE_BREAKS),
         # Django's validator takes a quoted comma; a To header split there would not.
-        ('"victim,all"@example.org', "may not contain line breaks or commas"),
+        ('"victim,all"@example.org', LINE_BREAKS),
         ("not-an-address", "Not a valid email address: 'not-an-address'"),
         (None, "Not a valid email address: ''"),
     ],
 )
 def test_recipient_cannot_inject_headers(to, refusal):
-    with pytest.raises(EmailError, match=re.escape(refusal)):
+    with pytest.raises(EmailError, match=f"^{re.escape(refusal)}$"):
         enqueue(to=to)
     assert Delivery.objects.count() == 0
 
@@ -182,7 +185,7 @@ def test_recipient_cannot_inject_headers(to, refusal):
     ],
 )
 def test_extra_headers_are_validated(headers, refusal):
-    with pytest.raises(EmailError, match=re.escape(refusal)):
+    with pytest.raises(EmailError, match=f"^{re.escape(refusal)}$"):
         email_enqueue(
             key="h",
             to="a@example.org",
@@ -208,7 +211,7 @@ def test_context_must_be_json_and_template_a_name():
 @pytest.mark.parametrize("key", ["", "k" * 201])
 def test_a_key_is_required_and_holds_at_most_200_characters(key):
     refusal = "A delivery key is required and holds at most 200 characters."
-    with pytest.raises(EmailError, match=re.escape(refusal)):
+    with pytest.raises(EmailError, match=f"^{re.escape(refusal)}$"):
         enqueue(key=key)
     assert Delivery.objects.count() == 0
     assert enqueue(key="k" * 200).key == "k" * 200
