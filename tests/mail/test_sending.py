@@ -275,3 +275,14 @@ def test_with_a_queue_outside_the_database_the_task_waits_for_the_commit(
         assert queue.results == []  # a worker must not look for a row not yet committed
     [task] = queue.results
     assert task.args == [delivery.pk]
+
+
+def test_every_email_says_which_site_sent_it(settings):
+    settings.SITE_URL = "https://courier.example.org"
+    enqueue()
+    run_pending_tasks()
+    [message] = mail.outbox
+    footer = (
+        "You are receiving this email from The Masthead Courier at https://courier.example.org."
+    )
+    assert footer in message.body
