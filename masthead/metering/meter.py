@@ -73,7 +73,7 @@ def _keyed(secret: str):
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
-def _mac(payload: str, keyed=None) -> str:
+def _mac(payload: str, keyed: hashlib.blake2b | None = None) -> str:
     """The MAC of ``payload``; ``keyed`` is ``_keyed(SECRET_KEY)`` when the caller
     already has it (one settings lookup per hit, not one per MAC)."""
     state = (keyed or _keyed(settings.SECRET_KEY)).copy()
@@ -81,7 +81,13 @@ def _mac(payload: str, keyed=None) -> str:
     return binascii.b2a_base64(state.digest(), newline=False).translate(_URLSAFE).decode()
 
 
-def meter_load(cookie_value: str | None, *, now: float, policy: MeterPolicy, keyed=None) -> Meter:
+def meter_load(
+    cookie_value: str | None,
+    *,
+    now: float,
+    policy: MeterPolicy,
+    keyed: hashlib.blake2b | None = None,
+) -> Meter:
     """The meter a cookie carries, with reads outside the rolling period dropped."""
     if not cookie_value or len(cookie_value) > 4000:
         return Meter()
@@ -120,14 +126,14 @@ def meter_check(
     return False, False
 
 
-def meter_dump(meter: Meter, keyed=None) -> str:
+_read_at = itemgetter(1)
+
+
+def meter_dump(meter: Meter, keyed: hashlib.blake2b | None = None) -> str:
     """The signed cookie value for ``meter`` (newest reads kept if over the cap)."""
     items = sorted(meter.reads.items(), key=_read_at)[-MAX_ENTRIES:]
     signed = _VERSION + "." + "-".join([f"{story:x}:{read_at:x}" for story, read_at in items])
     return signed + "." + _mac(signed, keyed)
-
-
-_read_at = itemgetter(1)
 
 
 def meter_decide(
