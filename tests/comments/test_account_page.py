@@ -78,15 +78,17 @@ def test_the_account_page_with_comments_stays_private(reader_client, reader, sto
 
 
 def test_another_readers_comments_are_never_shown(reader_client, reader, other_reader, story):
-    CommentFactory(page_id=story.pk, author=reader.commenter, body="Mine, and only mine.")
+    CommentFactory(
+        page_id=story.pk, author=reader.commenter, body="Mine, and only mine.", created_at=at(0)
+    )
     theirs = CommentFactory(page_id=story.pk, author=other_reader.commenter, body="Bo's view.")
     reply_to(theirs, author=other_reader.commenter, body="Bo again, replying.")
     CommentFactory(
         page_id=story.pk, author=other_reader.commenter, body="Bo held.", status="pending"
     )
     html = reader_client.get("/account/").content.decode()
-    assert [row.split(" November")[0] for row in rows(html)] == [
-        "On Harbour reopens after the storm Mine, and only mine."
+    assert rows(html) == [
+        "On Harbour reopens after the storm Mine, and only mine. November 2, 2026 · Published"
     ]
     assert "Bo" not in panel(html)
 
