@@ -89,25 +89,42 @@ def meter_load(
     keyed: hashlib.blake2b | None = None,
 ) -> Meter:
     """The meter a cookie carries, with reads outside the rolling period dropped."""
+    payload = _verified_payload(cookie_value, keyed)
+    parsed = _reads_of(payload, now, policy) if payload else None
+    return Meter(reads=parsed[0] if parsed else {})
+
+
+def _verified_payload(cookie_value: str | None, keyed: hashlib.blake2b | None) -> str | None:
+    """The cookie's payload if its MAC is ours ("" for an empty meter), else None."""
     if not cookie_value or len(cookie_value) > 4000:
-        return Meter()
+        return None
     signed, _, mac = cookie_value.rpartition(".")
     if not signed.startswith(_VERSION + ".") or not hmac.compare_digest(mac, _mac(signed, keyed)):
-        return Meter()
-    payload = signed[len(_VERSION) + 1 :]
+        return None
+    return signed[len(_VERSION) + 1 :]
+
+
+def _reads_of(payload: str, now: float, policy: MeterPolicy) -> tuple[dict[int, int], bool] | None:
+    """The payload's reads inside the period (None if it does not parse), and
+    whether the payload is exactly those reads, oldest first: then a new read
+    may be appended to it as it stands (``meter_decide``)."""
     reads: dict[int, int] = {}
-    if payload:
-        oldest = now - policy.period_seconds
-        newest = now + _FUTURE_SLACK
-        try:
-            for entry in payload.split("-"):
-                story, _, first = entry.partition(":")
-                story_id, read_at = int(story, 16), int(first, 16)
-                if oldest < read_at <= newest:
-                    reads[story_id] = read_at
-        except ValueError:
-            return Meter()
-    return Meter(reads=reads)
+    oldest = now - policy.period_seconds
+    newest = now + _FUTURE_SLACK
+    entries = payload.split("-")
+    in_order, last = True, 0
+    try:
+        for entry in entries:
+            story, _, first = entry.partition(":")
+            story_id, read_at = int(story, 16), int(first, 16)
+            if oldest < read_at <= newest:
+                reads[story_id] = read_at
+            if read_at < last:
+                in_order = False
+            last = read_at
+    except ValueError:
+        return None
+    return reads, in_order and len(reads) == len(entries)
 
 
 def meter_check(
@@ -139,12 +156,28 @@ def meter_dump(meter: Meter, keyed: hashlib.blake2b | None = None) -> str:
 def meter_decide(
     cookie_value: str | None, story_id: int, *, policy: MeterPolicy, now: float | None = None
 ) -> tuple[bool, str | None]:
-    """One call for the hot path: ``(allowed, new cookie value or None if unchanged)``."""
+    """One call for the hot path: ``(allowed, new cookie value or None if unchanged)``.
+
+    A reader under the allowance whose cookie holds only reads still in the
+    period, oldest first (nearly every reader), gets that cookie's payload
+    with the new read appended and signed: the bytes ``meter_dump`` would
+    write, without building, sorting and formatting every read again.
+    """
     now = time.time() if now is None else now
     keyed = _keyed(settings.SECRET_KEY)
-    meter = meter_load(cookie_value, now=now, policy=policy, keyed=keyed)
+    payload = _verified_payload(cookie_value, keyed)
+    parsed = _reads_of(payload, now, policy) if payload else None
+    reads, appendable = parsed or ({}, True)
+    meter = Meter(reads=reads)
+    last = max(reads.values(), default=0)
     allowed, changed = meter_check(meter, story_id, now=now, policy=policy)
-    return allowed, (meter_dump(meter, keyed) if changed else None)
+    if not changed:
+        return allowed, None
+    if appendable and reads[story_id] >= last:
+        entry = f"{story_id:x}:{reads[story_id]:x}"
+        signed = f"{_VERSION}.{payload}-{entry}" if len(reads) > 1 else f"{_VERSION}.{entry}"
+        return allowed, signed + "." + _mac(signed, keyed)
+    return allowed, meter_dump(meter, keyed)
 
 
 def meter_cookie_kwargs(policy: MeterPolicy) -> dict:

@@ -4,6 +4,7 @@ testing, ``python -m tests.mutation meter``)."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from masthead.metering.meter import (
     MAX_ENTRIES,
     Meter,
     MeterPolicy,
+    _mac,
     meter_check,
     meter_cookie_kwargs,
     meter_decide,
@@ -120,3 +122,35 @@ def test_the_signature_of_cookies_already_in_browsers_does_not_change():
     policy = MeterPolicy(allowance=3, period_days=30)
     loaded = meter_load(issued, now=0x6765C0DE + 60, policy=policy)
     assert loaded.reads == {0x2A: 0x6765C0DE, 0x7: 0x6765C0AA}
+
+
+def _decided_the_long_way(cookie: str | None, story: int, now: float, policy: MeterPolicy):
+    meter = meter_load(cookie, now=now, policy=policy)
+    allowed, changed = meter_check(meter, story, now=now, policy=policy)
+    return allowed, (meter_dump(meter) if changed else None)
+
+
+def test_the_appended_cookie_is_the_one_a_full_rewrite_writes():
+    """``meter_decide`` appends a new read to the cookie it was given instead of
+    writing every read again; over meters in order, out of order, with reads
+    expired, ahead of the clock, repeated or empty, it answers exactly what
+    loading, checking and dumping answer."""
+    rng = random.Random(20261201)
+    period = POLICY.period_seconds
+    appended = 0
+    for _ in range(3000):
+        policy = MeterPolicy(allowance=rng.choice([1, 2, 3, 5, 10]), period_days=30)
+        reads = {
+            rng.randrange(1, 40): NOW + rng.choice([-period - 5, -period, -period + 1, -600, -60, 0, 200, 301, 400])
+            for _ in range(rng.randrange(0, 7))
+        }  # fmt: skip
+        payload = "-".join(f"{story:x}:{at:x}" for story, at in reads.items())
+        signed = f"1.{payload}"
+        cookie = rng.choice(
+            [meter_dump(Meter(reads=dict(reads))), f"{signed}.{_mac(signed)}", None]
+        )
+        story = rng.randrange(1, 40)
+        expected = _decided_the_long_way(cookie, story, NOW, policy)
+        assert meter_decide(cookie, story, policy=policy, now=NOW) == expected, (cookie, story)
+        appended += expected[1] is not None and cookie is not None and len(cookie) > 30
+    assert appended > 300  # the appending path was taken, not only the rewrite
