@@ -139,7 +139,7 @@ def granian_command(
     from spinning. No websockets, no access log.
     """
     return [
-        sys.executable, "-m", "granian",
+        sys.executable, "-m", "masthead.runtime.webserver",
         "--interface", "wsgi",
         "--host", host,
         "--port", str(port),
