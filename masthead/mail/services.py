@@ -66,6 +66,8 @@ def clean_address(address: str) -> str:
         return address
     if "\r" in address or "\n" in address or "," in address:
         raise EmailError("An email address may not contain line breaks or commas.")
+    if len(address) > 254:  # what every address column holds (RFC 5321's path limit)
+        raise EmailError("An email address holds at most 254 characters.")
     try:
         validate_email(address)
     except ValidationError:

@@ -73,3 +73,14 @@ def test_other_addresses_django_accepts_still_pass(address):
 def test_addresses_django_refuses_are_refused(address):
     with pytest.raises(EmailError):
         clean_address(address)
+
+
+def test_an_address_longer_than_the_columns_that_hold_it_is_refused():
+    """Django's validator takes up to 320 characters; every address column holds
+    254, so a longer one would fail its INSERT (a whole fan-out page on PostgreSQL)."""
+    longest = "a" * 63 + "." + "b" * 63 + "@" + "c" * 63 + "." + "d" * 58 + ".org"
+    assert len(longest) == 254 and clean_address(longest) == longest
+    too_long = "a" * 63 + "." + "b" * 63 + "." + "e" * 40 + "@" + "c" * 63 + "." + "d" * 59 + ".org"
+    assert _django_accepts(too_long)
+    with pytest.raises(EmailError, match="at most 254 characters"):
+        clean_address(too_long)
