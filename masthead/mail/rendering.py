@@ -15,6 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
+from html import escape as html_escape
 
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -100,7 +101,13 @@ class PreparedEmail:
         personal values in place of their stand-ins, escaped where the template escaped."""
         for key, standin in self._standins.items():
             value = str(personal.get(key, ""))
-            text = text.replace(self._escaped[key], str(escape(value))).replace(standin, value)
+            escaped = self._escaped[key]
+            if escaped in text:
+                # The standard library's escape is Django's without its lazy-string
+                # wrapper, which cost a twentieth of a bulk message's time.
+                text = text.replace(escaped, html_escape(value))
+            if standin in text:
+                text = text.replace(standin, value)
         return text
 
     def _substitute(self, personal: dict, html: str) -> RenderedEmail:
