@@ -49,7 +49,10 @@ class PostgresRecorder:
 
     def __init__(self) -> None:
         import psycopg
+        from psycopg import pq
 
+        # Once here, not per answer: an import statement per message was measurable.
+        self._ok = frozenset((pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK))
         s = connection.settings_dict
         self.conn = psycopg.connect(
             dbname=s["NAME"],
@@ -76,11 +79,8 @@ class PostgresRecorder:
         self._poll = select.poll()
         self._poll.register(self.pg.socket, select.POLLIN)
 
-    @staticmethod
-    def _check(result) -> None:
-        from psycopg import pq
-
-        if result.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+    def _check(self, result) -> None:
+        if result.status not in self._ok:
             raise RuntimeError(result.error_message.decode(errors="replace"))
 
     def start(self, delivery_id: int) -> None:

@@ -90,6 +90,8 @@ class _BatchJob:
         self._lock = threading.Lock()
 
     def renew_if_due(self) -> None:
+        if time.monotonic() - self._renewed < self._renew_every:
+            return  # the common case, decided without the lock
         with self._lock:
             if time.monotonic() - self._renewed < self._renew_every:
                 return
