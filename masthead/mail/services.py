@@ -89,7 +89,8 @@ def _clean_headers(headers: dict) -> dict[str, str]:
 
 def message_id_domain() -> str:
     """The domain of Message-IDs: DEFAULT_FROM_EMAIL's, else SITE_URL's host."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    domain = address.rpartition("@")[2] if "@" in address else ""
     return domain or urlsplit(settings.SITE_URL).hostname or "localhost"
 
 

@@ -239,6 +239,7 @@ def test_extra_headers_go_out_with_the_email(smtp_backend):
             "courier.example.org",
         ),
         ("", "https://www.example.org", "www.example.org"),
+        ("The Courier", "https://www.example.org", "www.example.org"),  # a name, no address
         ("", "", "localhost"),
     ],
 )
