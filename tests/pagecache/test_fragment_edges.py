@@ -175,3 +175,18 @@ def test_each_app_publishes_its_tables_figures_every_few_seconds(db, monkeypatch
     assert seconds == local.STATS_EVERY
     callback()
     assert published == [app.local]
+
+
+def test_an_app_that_writes_through_write_is_told_it_is_not_supported(fragments_app):
+    """PEP 3333's legacy ``write()`` would bypass what the page cache keeps: it
+    refuses it loudly instead of keeping half an answer."""
+    app, _ = fragments_app
+
+    def writer(environ, start_response):
+        write = start_response("200 OK", [("Content-Type", "text/html")])
+        write(b"<p>written</p>")
+        return []
+
+    app.app = writer
+    with pytest.raises(RuntimeError, match="does not support the WSGI write"):
+        call(app, FRAGMENT)
