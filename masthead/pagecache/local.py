@@ -44,8 +44,9 @@ class LocalTable:
     """``key -> Entry`` with limits on entries and bytes, oldest out first."""
 
     def __init__(self, *, max_entries: int | None = None, max_bytes: int | None = None) -> None:
-        self.max_entries = max_entries or getattr(settings, "PAGECACHE_LOCAL_ENTRIES", 1000)
-        self.max_bytes = max_bytes or getattr(settings, "PAGECACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+        # The defaults are in settings/base.py (1,000 entries, 32 MB), with the rest.
+        self.max_entries = max_entries or settings.PAGECACHE_LOCAL_ENTRIES
+        self.max_bytes = max_bytes or settings.PAGECACHE_LOCAL_BYTES
         self.entries: dict[str, Entry] = {}  # insertion order is age
         self.bytes = 0
         self.hits = 0

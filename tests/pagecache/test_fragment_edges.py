@@ -82,6 +82,22 @@ def test_two_query_strings_are_two_fragments(fragments_app):
         assert call(app, FRAGMENT + "?section=2").text == f"<ol>{FRAGMENT}?section=2</ol>"
         assert call(app, FRAGMENT).text == f"<ol>{FRAGMENT}?</ol>"
     assert django.calls == 3
+    assert (app.fragments.misses, app.fragments.hits) == (3, 3)
+
+
+def test_a_server_that_leaves_out_an_empty_query_string_gets_the_same_fragment(
+    fragments_app,
+):
+    """PEP 3333 lets a server leave ``QUERY_STRING`` out when it is empty."""
+    app, django = fragments_app
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": FRAGMENT, "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http", "wsgi.input": None,
+    }  # fmt: skip
+    first = b"".join(app(dict(environ), lambda *args: None))
+    second = call(app, FRAGMENT).body  # QUERY_STRING "" this time
+    assert first == second
+    assert django.calls == 1
 
 
 def test_a_head_answer_is_not_kept_for_a_get(fragments_app):
@@ -128,9 +144,10 @@ def test_an_error_answer_reaches_the_server_with_its_exception(fragments_app):
 # -- what the WSGI layer reads from settings ------------------------------------
 
 
-def test_the_table_bound_comes_from_the_setting(settings):
-    settings.PAGECACHE_LOCAL_ENTRIES = 3
-    assert local.LocalTable().max_entries == 3
+def test_the_table_bounds_come_from_the_settings(settings):
+    settings.PAGECACHE_LOCAL_ENTRIES, settings.PAGECACHE_LOCAL_BYTES = 3, 4096
+    table = local.LocalTable()
+    assert (table.max_entries, table.max_bytes) == (3, 4096)
 
 
 def test_a_renamed_messages_cookie_still_sends_the_reader_to_django(db, settings):
