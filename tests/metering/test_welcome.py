@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -338,3 +338,16 @@ def test_the_trial_grant_names_its_reader(db):
     reader = ReaderFactory()
     services.trial_start(user=reader)
     assert TrialGrant.objects.get().user == reader
+
+
+def test_the_word_after_set_up_names_a_paid_subscription_and_no_ended_one(db):
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        paid = EntitlementFactory(
+            kind=Entitlement.PAID, ends_at=datetime(2026, 7, 4, 9, tzinfo=UTC)
+        )
+        assert services.subscription_notice(user=paid.user) == (
+            "Your subscription is active until July 4, 2026."
+        )
+        ended = EntitlementFactory(ends_at=datetime(2026, 3, 1, tzinfo=UTC))
+        assert services.subscription_notice(user=ended.user) is None
+        assert services.subscription_notice(user=ReaderFactory()) is None
