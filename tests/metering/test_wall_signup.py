@@ -100,3 +100,15 @@ def test_a_reader_who_never_set_up_gets_a_set_up_link_back_to_the_story():
     assert message.subject.startswith("Activate")
     token = re.search(r"/welcome/([^/\s]+)/", message.body).group(1)
     assert setup_link_check(token=token).next_url == "/world/a/"
+
+
+def test_a_browser_name_longer_than_the_record_keeps_holds_its_first_300_characters():
+    agent = "Mozilla/5.0 " + "(extension; " * 40
+    wall_signup(
+        email="new.reader@example.org",
+        agreed=True,
+        ip="203.0.113.5",
+        next_url="/",
+        user_agent=agent,
+    )
+    assert Consent.objects.get().user_agent == agent[:300]
