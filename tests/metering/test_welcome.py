@@ -154,6 +154,14 @@ def test_used_link_says_so_and_offers_a_new_one(client, walled_story):
     assert Entitlement.objects.count() == 1
 
 
+def test_a_used_link_offers_a_new_one_that_returns_to_the_same_story(client, walled_story):
+    sign_up(client, walled_story)
+    path = setup_link()
+    client.post(path, {"mode": "link"})
+    page = Client().get(path).content.decode()
+    assert f'<input type="hidden" name="next" value="{walled_story.url}">' in page
+
+
 def test_a_link_checked_twice_before_either_finishes_sets_up_once(client, walled_story):
     """Two POSTs of one link that both passed the view's check: the second finds
     the link spent under the lock and changes nothing."""
