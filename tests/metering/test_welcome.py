@@ -143,8 +143,11 @@ def test_used_link_says_so_and_offers_a_new_one(client, walled_story):
     sign_up(client, walled_story)
     path = setup_link()
     client.post(path, {"mode": "link"})
-    # a double click from the signed-in reader goes straight back to the story
+    # a double click from the signed-in reader goes straight back to the story,
+    # as does opening the link again (not the set-up form a second time)
     assert client.post(path, {"mode": "link"})["Location"] == walled_story.url
+    again = client.get(path)
+    assert again.status_code == 302 and again["Location"] == walled_story.url
     other = Client()
     response = other.get(path)
     assert response.status_code == 410
