@@ -5,6 +5,7 @@
     .venv/bin/python -m tests.mutation tokens --results   # list the surviving mutants again
     .venv/bin/python -m tests.mutation wall trial_start setup_finish   # only these functions
     .venv/bin/python -m tests.mutation pagecache PageCacheApp._store  # or one method
+    .venv/bin/python -m tests.mutation wall --database-url postgres://postgres@127.0.0.1:5432/mh_mut_wall
 
 mutmut (a well-kept mutation tester) changes the module one small edit at a
 time (``<`` to ``<=``, ``and`` to ``or``, a constant, a returned value) and runs
@@ -19,6 +20,11 @@ It is slow (minutes to an hour per scope on two shared cores) and is a
 workflow command, not part of CI. Tests marked ``slow`` or ``browser`` are
 left out: they start servers and browsers, which no mutant of these modules
 needs.
+
+The tests run on SQLite (``DATABASE_URL`` and ``REDIS_URL`` are dropped) unless
+``--database-url`` names a database for the run, as the wall needs for its
+PostgreSQL-only sign-up path; pytest-django creates ``test_<name>`` there for
+each mutant. Such a run keeps its results apart, in ``.mutation/<scope>-postgresql/``.
 """
 
 from __future__ import annotations
@@ -77,10 +83,10 @@ def _mutant_patterns(function: str) -> list[str]:
     return [f"*.x_{function}__mutmut_*", f"*\u01c1{function}__mutmut_*"]
 
 
-def scope_folder(scope: str) -> Path:
-    """``.mutation/<scope>/``: links to the code and tests, and the configuration."""
+def scope_folder(scope: str, suffix: str = "") -> Path:
+    """``.mutation/<scope><suffix>/``: links to the code and tests, and the configuration."""
     modules, tests = SCOPES[scope]
-    folder = ROOT / ".mutation" / scope
+    folder = ROOT / ".mutation" / f"{scope}{suffix}"
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("masthead", "tests", "bench"):  # some tests import bench's data builders
         link = folder / name
@@ -116,10 +122,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--results", action="store_true", help="only list the surviving mutants of the last run"
     )
-    args = parser.parse_args(argv)
-    folder = scope_folder(args.scope)
-    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    parser.add_argument(
+        "--database-url",
+        help="run the tests on this database (e.g. postgres://...; default: SQLite); "
+        "results are kept apart from the SQLite run's",
+    )
+    parser.add_argument(
+        "--redis-url", help="with --database-url: the cache too (default: in-process memory)"
+    )
+    args = parser.parse_intermixed_args(argv)  # options before or after the functions
+    if args.redis_url and not args.database_url:
+        parser.error("--redis-url needs --database-url")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    suffix = ""
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+        scheme = args.database_url.partition(":")[0]  # postgres, postgresql, sqlite
+        suffix = "-postgresql" if scheme.startswith("postgres") else f"-{scheme}"
+        if args.redis_url:
+            env["REDIS_URL"] = args.redis_url
+    folder = scope_folder(args.scope, suffix)
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
     if not args.results:
         run = [mutmut, "run", "--max-children", str(args.max_children)]
         run += [pattern for name in args.functions for pattern in _mutant_patterns(name)]

@@ -110,9 +110,9 @@ def setup_url(*, user, next_url: str) -> str:
     return settings.SITE_URL + reverse("metering:welcome", args=[token])
 
 
-def activation_send(*, user, next_url: str, site=None) -> None:
+def activation_send(*, user, next_url: str) -> None:
     """Enqueue the activation email (in the caller's transaction)."""
-    email_enqueue(**activation_email(user=user, next_url=next_url, site=site))
+    email_enqueue(**activation_email(user=user, next_url=next_url))
 
 
 def activation_email(*, user, next_url: str, site=None) -> dict:

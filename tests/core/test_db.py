@@ -178,6 +178,28 @@ def test_a_drawn_account_id_someone_took_is_replaced_by_a_fresh_draw(home):
 
 
 @needs_postgresql
+def test_a_drawn_email_id_someone_took_still_sends_a_known_reader_their_link(home, caplog):
+    """For an address with an account the second statement's email has a drawn
+    id too: taken, it is an error (the general path then runs), not a refusal
+    that would pass for "this email went out already" and send nothing."""
+    from masthead.metering.services import wall_signup
+    from tests.metering.factories import ReaderFactory
+
+    reader = ReaderFactory(email="known@example.org")
+    drawn = reserve_id(Delivery)
+    for taken in (drawn + 1, drawn + 2):  # the ids the sign-up's two statements draw next
+        squatter = _delivery(f"squatter-{taken}")
+        squatter.pk = taken
+        insert_or_ignore(squatter)
+    wall_signup(email="known@example.org", agreed=True, ip="203.0.113.5", next_url="/")
+    [refused] = [r for r in caplog.records if r.name == "masthead.metering.services"]
+    assert refused.getMessage() == "one-statement sign-up refused; drawing new ids"
+    assert refused.exc_info[0] is IntegrityError  # the error itself, for whoever reads the log
+    assert Delivery.objects.filter(to="known@example.org", template="accounts/signin_link").exists()
+    assert Consent.objects.filter(user=reader, source=Consent.WALL).count() == 1
+
+
+@needs_postgresql
 def test_a_refused_head_answers_the_row_that_was_there_in_the_same_statement():
     from masthead.accounts.models import User
     from masthead.accounts.services import reader_found, reader_lookup

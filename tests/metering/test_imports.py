@@ -22,6 +22,7 @@ def test_a_past_signup_keeps_its_dates_and_its_trial_is_spent(db, mailoutbox):
     assert added == 2
     consent = Consent.objects.get(user__email__iexact="old.reader@example.org")
     assert (consent.source, consent.agreed_at) == (Consent.WALL, SIGNED_UP)
+    assert (consent.ip, consent.user_agent) == (None, "")  # neither was recorded then
     trial = Entitlement.objects.get()
     assert trial.kind == Entitlement.TRIAL and trial.starts_at == TRIAL
     assert trial_start(user=trial.user) is None  # one trial per address, imported or not

@@ -73,6 +73,24 @@ def test_a_grant_recorded_before_canonical_keys_still_counts(db):
     assert services.trial_start(user=ReaderFactory(email="P.A.T@gmail.com")) is None
 
 
+# Fingerprints as the grants table holds them: sha256 of "masthead-trial:" and the
+# address, canonical since email_canonical, lower-cased before it.
+GRANTED_PAT_EXAMPLE_ORG = "d2e9dadd7f3fa22beaf9b0883859dc9aa5030c58c8f040c8e326884fbd4da5df"
+GRANTED_BEFORE_CANONICAL_P_A_T_GMAIL = (
+    "ecc51c34020e11aeff60f867562392cd536c3bf12c49bbe582860ebf676f40cc"
+)
+
+
+def test_grants_recorded_by_earlier_releases_keep_counting(db):
+    """The fingerprint is stored, so it must come out the same in every release:
+    a change would give everyone who had a trial a second one."""
+    TrialGrant.objects.create(email_hash=GRANTED_PAT_EXAMPLE_ORG)
+    TrialGrant.objects.create(email_hash=GRANTED_BEFORE_CANONICAL_P_A_T_GMAIL)
+    assert services.trial_start(user=ReaderFactory(email="Pat+news@Example.org")) is None
+    assert services.trial_start(user=ReaderFactory(email="P.A.T@gmail.com")) is None
+    assert services.trial_start(user=ReaderFactory(email="pam@example.org")) is not None
+
+
 @pytest.mark.parametrize(
     ("typed", "canonical"),
     [

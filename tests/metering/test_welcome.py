@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -143,8 +143,11 @@ def test_used_link_says_so_and_offers_a_new_one(client, walled_story):
     sign_up(client, walled_story)
     path = setup_link()
     client.post(path, {"mode": "link"})
-    # a double click from the signed-in reader goes straight back to the story
+    # a double click from the signed-in reader goes straight back to the story,
+    # as does opening the link again (not the set-up form a second time)
     assert client.post(path, {"mode": "link"})["Location"] == walled_story.url
+    again = client.get(path)
+    assert again.status_code == 302 and again["Location"] == walled_story.url
     other = Client()
     response = other.get(path)
     assert response.status_code == 410
@@ -152,6 +155,14 @@ def test_used_link_says_so_and_offers_a_new_one(client, walled_story):
     assert "This link has already been used." in words
     assert "Send me a new link" in words
     assert Entitlement.objects.count() == 1
+
+
+def test_a_used_link_offers_a_new_one_that_returns_to_the_same_story(client, walled_story):
+    sign_up(client, walled_story)
+    path = setup_link()
+    client.post(path, {"mode": "link"})
+    page = Client().get(path).content.decode()
+    assert f'<input type="hidden" name="next" value="{walled_story.url}">' in page
 
 
 def test_a_link_checked_twice_before_either_finishes_sets_up_once(client, walled_story):
@@ -338,3 +349,16 @@ def test_the_trial_grant_names_its_reader(db):
     reader = ReaderFactory()
     services.trial_start(user=reader)
     assert TrialGrant.objects.get().user == reader
+
+
+def test_the_word_after_set_up_names_a_paid_subscription_and_no_ended_one(db):
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        paid = EntitlementFactory(
+            kind=Entitlement.PAID, ends_at=datetime(2026, 7, 4, 9, tzinfo=UTC)
+        )
+        assert services.subscription_notice(user=paid.user) == (
+            "Your subscription is active until July 4, 2026."
+        )
+        ended = EntitlementFactory(ends_at=datetime(2026, 3, 1, tzinfo=UTC))
+        assert services.subscription_notice(user=ended.user) is None
+        assert services.subscription_notice(user=ReaderFactory()) is None
