@@ -19,7 +19,6 @@ from html import escape as html_escape
 
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils.html import escape
 
 from .services import EmailError, _site_context
 
@@ -80,7 +79,7 @@ class PreparedEmail:
         # An ampersand in the stand-in shows where the template escapes: escaped
         # it reads "&amp;mh…&amp;" and takes an escaped value.
         self._standins = {key: f"&mh{token}x{i}&" for i, key in enumerate(personal_keys)}
-        self._escaped = {key: str(escape(standin)) for key, standin in self._standins.items()}
+        self._escaped = {key: html_escape(standin) for key, standin in self._standins.items()}
         self._marker = f"mh{token}x"
         site = _site_context()
         self.site_name = site["site_name"]
