@@ -1,7 +1,9 @@
 """The sink's ceiling, one process of it: a plain SMTP client pushing one
-pre-rendered message over ``--connections`` threads, with no database and no
-rendering, over the same wire exchange as the engine
-(``transport.smtp_exchange``: MAIL, RCPT and DATA pipelined when offered).
+pre-rendered message over ``--connections`` connections, with no database and
+no rendering, over the same wire exchange as the engine: the engine's own
+one-thread driver (``masthead.mail.multiplex``: MAIL, RCPT and DATA
+pipelined when offered, the body and its "." in one write) with a recorder
+that records nothing.
 
 ``python -m bench.smtp_push --port N --count K --connections C --message FILE``
 opens its connections, pushes ``--warmup`` messages on each, prints "ready",
@@ -18,11 +20,55 @@ import argparse
 import json
 import smtplib
 import sys
-import threading
 import time
 from pathlib import Path
 
-from masthead.mail.transport import smtp_exchange
+from masthead.mail.multiplex import Multiplexer
+
+
+class _Transport:
+    """What the driver needs of a transport: an open, greeted connection."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.backend = self  # the driver clears ``backend.connection`` on a hang-up
+        self.connection: smtplib.SMTP | None = None
+
+    def connect(self) -> smtplib.SMTP:
+        if self.connection is None:
+            self.connection = smtplib.SMTP("127.0.0.1", self.port, timeout=60)
+            self.connection.ehlo()
+        return self.connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.quit()
+
+
+class _NoRecords:
+    """No database: every accepted message counts as recorded at once."""
+
+    def add(self, delivery_id: int) -> None:
+        pass
+
+    def recorded(self, delivery_id: int) -> bool:
+        return True
+
+    def pump(self) -> None:
+        pass
+
+    def fileno(self) -> None:
+        return None
+
+    def read(self) -> None:
+        pass
+
+    def settled(self) -> bool:
+        return True
+
+
+def _fail(delivery_id: int, exc: BaseException) -> None:
+    raise SystemExit(f"bench.smtp_push: message {delivery_id} refused: {exc}")
 
 
 def main() -> None:
@@ -34,38 +80,22 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=50, help="messages per connection")
     args = parser.parse_args()
     message = args.message.read_bytes()
-    clients = []
-    for _ in range(args.connections):
-        client = smtplib.SMTP("127.0.0.1", args.port, timeout=60)
-        client.ehlo()
-        clients.append(client)
-    each = [
-        args.count // args.connections + (i < args.count % args.connections)
-        for i in range(args.connections)
-    ]
-    start = threading.Barrier(args.connections + 1)
+    transports = [_Transport(args.port) for _ in range(args.connections)]
 
-    def run(client: smtplib.SMTP, n: int) -> None:
-        for i in range(args.warmup):
-            smtp_exchange(client, "news@localhost", f"warmup{i}@example.org", message)
-        start.wait()
-        start.wait()
-        for i in range(n):
-            smtp_exchange(client, "news@localhost", f"ceiling{i}@example.org", message)
+    def push(count: int, name: str) -> None:
+        sender = Multiplexer(transports, _NoRecords(), envelope="news@localhost", failed=_fail)
+        messages = ((i, f"{name}{i}@example.org", message) for i in range(count))
+        if sender.run(messages):
+            raise SystemExit(f"bench.smtp_push: could not connect: {sender.error}")
 
-    threads = [threading.Thread(target=run, args=pair) for pair in zip(clients, each, strict=True)]
-    for thread in threads:
-        thread.start()
-    start.wait()  # every connection warmed up
+    push(args.warmup * args.connections, "warmup")
     print("ready", flush=True)
     sys.stdin.readline()
     began = time.monotonic()
-    start.wait()
-    for thread in threads:
-        thread.join()
+    push(args.count, "ceiling")
     ended = time.monotonic()
-    for client in clients:
-        client.quit()
+    for transport in transports:
+        transport.close()
     print(json.dumps({"start": began, "end": ended, "count": args.count}), flush=True)
 
 

@@ -11,7 +11,7 @@ the same backoff as one-off emails; permanent ones (5xx) are recorded failed.
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 import json
 import logging
 import secrets
@@ -26,8 +26,17 @@ from django.utils import timezone
 
 from .bulk import _enqueue, bulk_send_finish, lease
 from .models import BulkBatch, BulkDelivery, BulkSend
+from .multiplex import Multiplexer
+from .recording import RecordingBroken
 from .rendering import PreparedEmail, email_prepare, email_render
-from .senders import sender_checkin, sender_checkout, sender_discard, senders_close
+from .senders import (
+    recorder_checkin,
+    recorder_checkout,
+    sender_checkin,
+    sender_checkout,
+    sender_discard,
+    senders_close,
+)
 from .services import (
     MAX_ATTEMPTS,
     _is_transient,
@@ -37,7 +46,15 @@ from .services import (
     retry_delay,
 )
 from .suppression import suppressed_among
-from .transport import BulkMime, LeaseLost, RateLimiter, from_header
+from .transport import (
+    BulkMime,
+    LeaseLost,
+    RateLimiter,
+    SMTPTransport,
+    envelope_sender,
+    from_header,
+    mime_bytes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +90,11 @@ def list_unsubscribe_headers(context: dict) -> dict[str, str]:
 
 class _BatchJob:
     """What the sending threads of one batch share: the rendered message, the
-    claim and its renewal, the rate limiter."""
+    claim and its renewal, the rate limiter, the record connection."""
 
     def __init__(self, batch: BulkBatch, send: BulkSend, token: str, rows: list) -> None:
         self.batch, self.send, self.token = batch, send, token
+        self.recorder = None  # the batch's record connection, set when it sends
         keys = sorted({key for row in rows for key in row[3]})
         self.prepared, self.mime = _prepared(send, keys)
         # Substitution is exact for this template, or every recipient is rendered in full.
@@ -102,40 +120,83 @@ class _BatchJob:
             if not held:
                 self.lost = True
 
-    def run(self, rows: list) -> None:
-        transport, recorder = sender_checkout()
-        try:
-            self._send(rows, transport, recorder)
-            if not recorder.wait():
-                self.lost = True
-        except BaseException:
-            with contextlib.suppress(Exception):
-                recorder.wait()
-            sender_discard(transport, recorder)
-            raise
-        sender_checkin(transport, recorder)
+    def content(self, row: tuple, *, as_mime: bool) -> tuple:
+        """A recipient's message: (rendered, None), or (None, its MIME bytes) when
+        ``as_mime`` (raw SMTP). Raises whatever rendering raises."""
+        delivery_id, ref, to, context, attempts = row
+        message_id = _message_id(f"bulk:{self.send.key}:{ref}", self.domain)
+        headers = list_unsubscribe_headers(context)
+        if self.fast and as_mime and self.mime.takes(context):
+            data = self.mime.data(
+                personal=context, sender=self.sender, to=to, message_id=message_id, headers=headers
+            )
+            return None, data, message_id, headers
+        if self.fast:
+            rendered = self.prepared.personalise(context)
+        else:
+            rendered = email_render(
+                template=self.send.template, context=self.send.context, personal=context
+            )
+        if as_mime:
+            data = mime_bytes(
+                rendered=rendered, sender=self.sender, to=to, message_id=message_id,
+                headers=headers,
+            )  # fmt: skip
+            return None, data, message_id, headers
+        return rendered, None, message_id, headers
 
-    def _send(self, rows: list, transport, recorder) -> None:
-        for index, (delivery_id, ref, to, context, attempts) in enumerate(rows):
+    def multiplex(self, rows: list, transports: list) -> None:
+        """Raw SMTP: every connection driven from this thread (``multiplex``)."""
+        attempts = {row[0]: row[4] for row in rows}
+
+        def messages():
+            for row in rows:
+                try:
+                    _, data, _, _ = self.content(row, as_mime=True)
+                except Exception as exc:
+                    _record_failure([row[0]], row[4], exc, transient=False)
+                    continue
+                yield row[0], row[2], data
+
+        def failed(delivery_id: int, exc: BaseException) -> None:
+            transient = is_transient(exc)
+            _record_failure([delivery_id], attempts[delivery_id], exc, transient=transient)
+
+        def check() -> None:
             self.renew_if_due()
             if self.lost:
-                return
+                raise LeaseLost()
+
+        sender = Multiplexer(
+            transports, self.recorder, envelope=envelope_sender(), failed=failed, check=check,
+            pace=self.limiter.take,
+        )  # fmt: skip
+        try:
+            untried = sender.run(messages())
+        except LeaseLost:
+            self.lost = True
+            return
+        if untried:
+            # No connection could be opened: the server is unreachable, the rest waits.
+            error = sender.error or ConnectionError("no SMTP connection could be opened")
+            for count, group in itertools.groupby(untried, key=lambda m: attempts[m[0]]):
+                _record_failure([m[0] for m in group], count, error, transient=True)
+
+    def run(self, rows: list, transport) -> None:
+        """Any other transport (a provider's API): one thread per connection."""
+        last = None
+
+        def previous_recorded() -> bool:
+            return last is None or self.recorder.wait(last)
+
+        for row in rows:
+            delivery_id, attempts = row[0], row[4]
+            self.renew_if_due()
+            if self.lost:
+                break
             self.limiter.wait()
-            message_id = _message_id(f"bulk:{self.send.key}:{ref}", self.domain)
-            headers = list_unsubscribe_headers(context)
-            rendered = data = None
             try:
-                if self.fast and transport.takes_mime and self.mime.takes(context):
-                    data = self.mime.data(
-                        personal=context, sender=self.sender, to=to, message_id=message_id,
-                        headers=headers,
-                    )  # fmt: skip
-                elif self.fast:
-                    rendered = self.prepared.personalise(context)
-                else:
-                    rendered = email_render(
-                        template=self.send.template, context=self.send.context, personal=context
-                    )
+                rendered, data, message_id, headers = self.content(row, as_mime=False)
             except Exception as exc:
                 _record_failure([delivery_id], attempts, exc, transient=False)
                 continue
@@ -144,24 +205,24 @@ class _BatchJob:
                     rendered=rendered,
                     data=data,
                     sender=self.sender,
-                    to=to,
+                    to=row[2],
                     message_id=message_id,
                     headers=headers,
                     # The previous message's record must be in before this one is accepted.
-                    ready=recorder.wait,
+                    ready=previous_recorded,
                 )
             except LeaseLost:
                 self.lost = True
                 return
+            except RecordingBroken:
+                raise  # no record's fate is known: stop this connection
             except Exception as exc:
-                transient = is_transient(exc)
-                if transient and _is_connect_failure(exc):
-                    # The server is unreachable: the rest of this chunk waits too.
-                    _record_failure([r[0] for r in rows[index:]], attempts, exc, transient=True)
-                    return
-                _record_failure([delivery_id], attempts, exc, transient=transient)
+                _record_failure([delivery_id], attempts, exc, transient=is_transient(exc))
                 continue
-            recorder.start(delivery_id)
+            self.recorder.start(delivery_id)
+            last = delivery_id
+        if last is not None and not self.recorder.wait(last):
+            self.lost = True
 
 
 # The prepared email of the sends this process is working on: rendering the
@@ -225,9 +286,9 @@ def _connection_count(rows: int) -> int:
     return max(1, min(int(getattr(settings, "MAIL_BULK_CONNECTIONS", 2)), rows))
 
 
-def _in_thread(job: _BatchJob, rows: list) -> None:
+def _in_thread(job: _BatchJob, rows: list, transport) -> None:
     try:
-        job.run(rows)
+        job.run(rows, transport)
     except Exception:
         logger.exception("A sending thread of batch %s failed", job.batch.pk)
     finally:
@@ -271,21 +332,43 @@ def _batch_send(batch_id: int) -> str:
         _record_failure([row[0] for row in rows], MAX_ATTEMPTS, exc, transient=False)
         rows = []
         job = None
-    count = _connection_count(len(rows))
-    if job and count == 1:
-        job.run(rows)
-    elif job:
-        threads = [
-            threading.Thread(target=_in_thread, args=(job, rows[i::count]), daemon=True)
-            for i in range(count)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    if job and rows:
+        _send_rows(job, rows)
     if job and job.lost:
         return "lost-lease"
     return _settle(batch_id, token, in_batch, send.pk)
+
+
+def _send_rows(job: _BatchJob, rows: list) -> None:
+    """Send over the batch's connections, sharing one record connection: raw
+    SMTP from this thread, any other transport with a thread per connection."""
+    job.recorder = recorder_checkout()
+    job.recorder.reset()
+    transports = [sender_checkout() for _ in range(_connection_count(len(rows)))]
+    kept = False
+    try:
+        if all(isinstance(transport, SMTPTransport) for transport in transports):
+            job.multiplex(rows, transports)
+        elif len(transports) == 1:
+            job.run(rows, transports[0])
+        else:
+            threads = [
+                threading.Thread(
+                    target=_in_thread,
+                    args=(job, rows[i :: len(transports)], transport),
+                    daemon=True,
+                )  # fmt: skip
+                for i, transport in enumerate(transports)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        kept = True
+    finally:
+        recorder_checkin(job.recorder)
+        for transport in transports:
+            (sender_checkin if kept and not job.lost else sender_discard)(transport)
 
 
 def _settle(batch_id: int, token: str, in_batch, send_id: int) -> str:

@@ -192,11 +192,12 @@ def smtp_exchange(client: smtplib.SMTP, envelope: str, to: str, data: bytes, rea
     """One message over an open connection, as ``smtplib.SMTP.sendmail`` would
     send it but with two differences. MAIL, RCPT and DATA go in one write when
     the server offers PIPELINING (RFC 2920): two round trips instead of four.
-    And ``ready()``, if given, is called before the final "." that makes the
-    server accept the message; the caller waits there for the previous
-    message's record, so that wait overlaps this message's exchange. If
-    ``ready()`` is false the connection is dropped without the ".", and the
-    server discards the message. Raises smtplib's exceptions for refusals."""
+    And ``ready()``, if given, is called after the server's 354 and before the
+    body and its final "." that make the server accept the message; the caller
+    waits there for the previous message's record, so that wait overlaps this
+    message's MAIL/RCPT/DATA round trip. If ``ready()`` is false (or raises)
+    the connection is dropped in DATA, and the server discards the message.
+    Raises smtplib's exceptions for refusals."""
     client.ehlo_or_helo_if_needed()  # Django's backend opens without EHLO when no TLS or login
     if not getattr(client, "_mh_nodelay", False):
         # The final "." is a small write after the body: without NODELAY, Nagle's
@@ -229,11 +230,19 @@ def smtp_exchange(client: smtplib.SMTP, envelope: str, to: str, data: bytes, rea
     # line never does): the regular expression over every whole message cost
     # as much as building it.
     body = smtplib._quote_periods(data) if b"\n." in data else data
-    client.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-    if ready is not None and not ready():
-        client.close()  # no final ".": the server never accepts this message
-        raise LeaseLost()
-    client.send(b".\r\n")
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    if ready is not None:
+        try:
+            recorded = ready()
+        except BaseException:
+            client.close()  # no final ".": the server never accepts this message
+            raise
+        if not recorded:
+            client.close()
+            raise LeaseLost()
+    # The body and its final "." in one write: one segment for the server to read.
+    client.send(body + b".\r\n")
     code, reply = client.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
@@ -268,6 +277,14 @@ class SMTPTransport(Transport):
     def __init__(self) -> None:
         self.backend = get_connection(fail_silently=False)
         self.envelope = envelope_sender()
+
+    def connect(self) -> smtplib.SMTP:
+        """The open connection, greeted (EHLO), for ``multiplex`` to drive."""
+        if self.backend.connection is None:
+            self.backend.open()
+        client = self.backend.connection
+        client.ehlo_or_helo_if_needed()
+        return client
 
     def send(self, *, rendered, sender, to, message_id, headers, ready=None, data=None) -> None:
         if data is None:
@@ -340,6 +357,18 @@ class RateLimiter:
         self.rate = rate
         self._lock = threading.Lock()
         self._next = time.monotonic()
+
+    def take(self) -> float:
+        """Without waiting: 0 if a message may start now (its slot is taken),
+        else the seconds until one may."""
+        if self.rate <= 0:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            if self._next > now:
+                return self._next - now
+            self._next = now + 1.0 / self.rate
+            return 0.0
 
     def wait(self) -> None:
         if self.rate <= 0:

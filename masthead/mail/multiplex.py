@@ -1,0 +1,331 @@
+"""A batch's SMTP connections driven from one thread.
+
+Four sending threads, one per connection, spent most of a worker's CPU handing
+the interpreter lock and the record connection to one another: under ``perf``
+a third of the worker's samples were the kernel switching threads and waking
+waiters, its Python a tenth (decision 0010, "One thread"). Here one thread
+keeps every connection of the batch busy with ``poll()``: it starts the next
+message on whichever connection is free, writes a body once the server said
+354 and the connection's previous message is recorded, and hands accepted
+messages to the recorder, which commits them in groups.
+
+The guarantee is the threads' one: a connection's next body and final "."
+go out only once its previous accepted message is committed *sent*, so at any
+instant a connection has at most one message the server accepted and the
+database does not know about.
+
+Per connection and message: MAIL, RCPT and DATA in one write when the server
+offers PIPELINING (RFC 2920; one at a time otherwise), then the body and its
+"." in one write. A refusal is recorded for its message and the connection is
+reset (RSET); a dropped connection is reopened once, and a batch whose
+connections cannot be opened leaves its rest for a retry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+
+from .transport import LeaseLost, SMTPTransport
+
+# What a connection waits for.
+IDLE, COMMANDS, RECORD, FINAL, RESET, GONE = "idle", "commands", "record", "final", "reset", "gone"
+
+
+def smtp_body(data: bytes) -> bytes:
+    """A message as DATA sends it: dot-stuffed (RFC 5321 4.5.2), CRLF-ended,
+    with the final ".". Stuffing only where a line starts with "." (a header
+    line never does): a regular expression over every whole message cost as
+    much as building it."""
+    if data.startswith(b".") or b"\n." in data:
+        data = smtplib._quote_periods(data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+class Dropped(OSError):
+    """The connection broke with a message in hand."""
+
+
+class Connection:
+    """One SMTP connection, its socket non-blocking, and the message on it."""
+
+    def __init__(self, transport: SMTPTransport) -> None:
+        self.transport = transport
+        self.client = client = transport.connect()
+        self.pipelining = client.has_extn("pipelining")
+        self.sock = client.sock
+        self.timeout = self.sock.gettimeout()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setblocking(False)
+        self.inbox = bytearray()
+        self.outbox = bytearray()
+        self.state = IDLE
+        self.message = None  # (delivery_id, to, data) in hand
+        self.replies: list[tuple[int, bytes]] = []
+        self.unsent: list[bytes] = []  # commands held back (no PIPELINING)
+        self.expected = 0  # replies still due to an RSET
+        self.last: int | None = None  # the last accepted message (its record may be pending)
+        self.failure: BaseException | None = None  # a refusal that waits for its RSET
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def write(self, data: bytes) -> None:
+        self.outbox += data
+        self.flush()
+
+    def flush(self) -> None:
+        try:
+            while self.outbox:
+                sent = self.sock.send(self.outbox)
+                del self.outbox[:sent]
+        except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            pass
+
+    def read(self) -> list[tuple[int, bytes]]:
+        """The complete replies that arrived; raises Dropped if the server hung up."""
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise Dropped("the server closed the connection")
+                self.inbox += chunk
+                if not isinstance(self.sock, ssl.SSLSocket) or not self.sock.pending():
+                    break
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            pass
+        replies = []
+        while True:
+            end = self.inbox.find(b"\r\n")
+            if end < 0:
+                return replies
+            # A multiline reply: "250-..." lines, then "250 ...".
+            start = 0
+            while self.inbox[start + 3 : start + 4] == b"-":
+                start = end + 2
+                end = self.inbox.find(b"\r\n", start)
+                if end < 0:
+                    return replies
+            line = bytes(self.inbox[start:end])
+            del self.inbox[: end + 2]
+            try:
+                replies.append((int(line[:3]), line[4:]))
+            except ValueError:
+                raise Dropped(f"not an SMTP reply: {line[:80]!r}") from None
+
+    def begin(self, message: tuple[int, str, bytes], envelope: str) -> None:
+        self.message, self.replies, self.state = message, [], COMMANDS
+        commands = [
+            f"MAIL FROM:<{envelope}>\r\n".encode(),
+            f"RCPT TO:<{message[1]}>\r\n".encode(),
+            b"DATA\r\n",
+        ]
+        if self.pipelining:
+            self.unsent = []
+            self.write(b"".join(commands))
+        else:
+            self.unsent = commands[1:]
+            self.write(commands[0])
+
+    def close(self) -> None:
+        """Hang up: a message in DATA without its "." is discarded by the server."""
+        self.state = GONE
+        with contextlib.suppress(Exception):
+            self.client.close()
+        self.transport.backend.connection = None
+
+    def release(self) -> None:
+        """Back to blocking, for the transport to be kept (or to say QUIT)."""
+        self.sock.settimeout(self.timeout)
+
+
+class Multiplexer:
+    """Sends ``messages`` (an iterator of (delivery_id, to, data)) over
+    ``transports``. ``recorder`` commits accepted messages (``add``, ``pump``,
+    ``recorded``, ``fileno``, ``read``); ``failed(id, exc)`` records a refused
+    or undeliverable message; ``check()`` is called now and then and raises
+    LeaseLost when the batch passed to another worker; ``pace()`` returns how
+    long to wait before the next message may start (the rate limit)."""
+
+    def __init__(
+        self,
+        transports: list[SMTPTransport],
+        recorder,
+        *,
+        envelope: str,
+        failed: Callable[[int, BaseException], None],
+        check: Callable[[], None] = lambda: None,
+        pace: Callable[[], float] = lambda: 0.0,
+    ) -> None:
+        self.transports, self.recorder, self.envelope = transports, recorder, envelope
+        self.failed, self.check, self.pace = failed, check, pace
+        self.connections: list[Connection] = []
+        self.error: BaseException | None = None  # why a connection could not be opened
+
+    def run(self, messages: Iterator) -> list[tuple[int, str, bytes]]:
+        """Send until ``messages`` runs out; returns the messages never tried
+        because no connection could be opened (``self.error`` says why).
+        Raises LeaseLost, and whatever the recorder raises."""
+        for transport in self.transports:
+            self._open(transport)
+        poller = select.poll()
+        try:
+            self._loop(messages, poller)
+        finally:
+            for connection in self.connections:
+                if connection.state not in (IDLE, GONE):
+                    connection.close()  # mid-message: the server discards it
+                elif connection.state == IDLE:
+                    connection.release()
+        return list(messages)
+
+    def _open(self, transport: SMTPTransport) -> Connection | None:
+        try:
+            connection = Connection(transport)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.error = exc
+            return None
+        self.connections.append(connection)
+        return connection
+
+    def _loop(self, messages: Iterator, poller) -> None:
+        exhausted = False
+        while True:
+            self.check()
+            live = [c for c in self.connections if c.state != GONE]
+            if not live:
+                return
+            wait_ms = None
+            for connection in live:
+                if connection.state == IDLE and not exhausted:
+                    delay = self.pace()
+                    if delay > 0:
+                        wait_ms = min(wait_ms or 1e9, delay * 1000)
+                        continue
+                    message = next(messages, None)
+                    if message is None:
+                        exhausted = True
+                        continue
+                    self._guarded(connection, connection.begin, message, self.envelope)
+                elif connection.state == RECORD:
+                    self._body_if_recorded(connection)
+            self.recorder.pump()
+            busy = [c for c in live if c.state not in (IDLE, GONE)]
+            if exhausted and not busy and self.recorder.settled():
+                return
+            # Register what each connection waits for.
+            watched = {}
+            for connection in busy:
+                events = select.POLLIN | (select.POLLOUT if connection.outbox else 0)
+                poller.register(connection.sock, events)
+                watched[connection.fileno()] = connection
+            record_fd = self.recorder.fileno()
+            if record_fd is not None:
+                poller.register(record_fd, select.POLLIN)
+            if not watched and record_fd is None and wait_ms is None:
+                raise RuntimeError("the multiplexer has nothing to wait for")  # a bug, loudly
+            events = poller.poll(wait_ms if wait_ms is not None else 1000)
+            for fd, _ in events:
+                if fd == record_fd:
+                    self.recorder.read()
+                    continue
+                connection = watched[fd]
+                if connection.outbox:
+                    self._guarded(connection, connection.flush)
+                self._guarded(connection, self._answer, connection)
+            for fd in [*watched, *([record_fd] if record_fd is not None else [])]:
+                poller.unregister(fd)
+
+    def _guarded(self, connection: Connection, step, *args) -> None:
+        """Run a step; a broken connection fails its message (retried after the
+        backoff: it may have been accepted) and is reopened once."""
+        try:
+            step(*args)
+        except (OSError, smtplib.SMTPException) as exc:
+            message, state = connection.message, connection.state
+            connection.close()
+            if message is not None and state in (COMMANDS, RECORD, FINAL):
+                self.failed(message[0], exc)
+            again = self._open(connection.transport)
+            if again is not None:
+                again.last = connection.last  # its record may still be on its way
+                if again.last is not None:
+                    again.state = RECORD  # no message before that record is in
+
+    def _answer(self, connection: Connection) -> None:
+        for code, text in connection.read():
+            if code == 421:
+                raise Dropped(f"421 {text.decode(errors='replace')}")
+            self._reply(connection, code, text)
+
+    def _reply(self, connection: Connection, code: int, text: bytes) -> None:
+        state = connection.state
+        if state == COMMANDS:
+            connection.replies.append((code, text))
+            if connection.pipelining:
+                if len(connection.replies) < 3:
+                    return
+            elif code < 400 and connection.unsent:
+                connection.write(connection.unsent.pop(0))
+                return
+            self._commands_answered(connection)
+        elif state == FINAL:
+            delivery_id = connection.message[0]
+            connection.message, connection.state = None, IDLE
+            if code == 250:
+                self.recorder.add(delivery_id)
+                connection.last = delivery_id
+            else:
+                self.failed(delivery_id, smtplib.SMTPDataError(code, text))
+        elif state == RESET:
+            connection.expected -= 1
+            if connection.expected == 0:
+                connection.state = IDLE
+        else:
+            raise Dropped(f"an unexpected reply: {code}")
+
+    def _commands_answered(self, connection: Connection) -> None:
+        replies = connection.replies
+        (mail_code, mail_text), rcpt = replies[0], replies[1:2]
+        data = replies[2] if len(replies) == 3 else None
+        refusal = None
+        if mail_code != 250:
+            refusal = smtplib.SMTPSenderRefused(mail_code, mail_text, self.envelope)
+        elif rcpt and rcpt[0][0] not in (250, 251):
+            refusal = smtplib.SMTPRecipientsRefused({connection.message[1]: rcpt[0]})
+        elif data is None or data[0] != 354:
+            code, text = data or (554, b"no DATA")
+            refusal = smtplib.SMTPDataError(code, text)
+        if refusal is None:
+            connection.state = RECORD
+            self._body_if_recorded(connection)
+            return
+        self.failed(connection.message[0], refusal)
+        connection.message, connection.state = None, RESET
+        if data is not None and data[0] == 354:
+            # A server that said 354 anyway: end the empty message, then reset.
+            connection.expected = 2
+            connection.write(b".\r\nRSET\r\n")
+        else:
+            connection.expected = 1
+            connection.write(b"RSET\r\n")
+
+    def _body_if_recorded(self, connection: Connection) -> None:
+        if connection.last is not None:
+            recorded = self.recorder.recorded(connection.last)
+            if recorded is None:
+                return  # still on its way to the database
+            if recorded is False:
+                raise LeaseLost()  # the row was no longer queued: another worker has the batch
+            connection.last = None
+        if connection.message is None:
+            connection.state = IDLE  # a reopened connection, its old record now in
+            return
+        connection.state = FINAL
+        connection.write(smtp_body(connection.message[2]))
