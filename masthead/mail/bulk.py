@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -205,42 +207,113 @@ def _commit_without_flush() -> None:
 
 def bulk_fanout(*, send_id: int) -> str:
     """Write the send's deliveries and batches page by page (see the module doc)."""
-    from .tasks import bulk_batch_task
-
     send = _take_fanout_lease(send_id)
     if send is None:
         return "skipped"
-    while True:
+    writer = _PageWriter(send_id)
+    try:
+        while True:
+            try:
+                page = recipients_page(
+                    source=send.source, args=send.source_args, after=send.cursor,
+                    limit=batch_size(),
+                )  # fmt: skip
+            except Exception as exc:
+                logger.exception("Recipient source %s failed for send %s", send.source, send_id)
+                if writer.finish():
+                    _send_fail(send_id, f"The recipient source failed: {exc}")
+                    return "failed"
+                return "lost-lease"
+            if not page:
+                if not writer.finish():
+                    return "lost-lease"
+                BulkSend.objects.filter(pk=send_id).update(fanned_out=True, lease_until=None)
+                bulk_send_finish(send_id=send_id)
+                return "fanned-out"
+            # This page is read and checked while the writer still writes the last one.
+            if not writer.write(send.cursor, page[-1].ref, _deliveries_for(page)):
+                return "lost-lease"
+            send.cursor = page[-1].ref
+    finally:
+        writer.close()
+
+
+class _PageWriter:
+    """Writes a send's pages, one transaction each, in order. On PostgreSQL
+    outside a transaction, in a thread with its own connection: a page's
+    write is mostly the database's work (its indexes, the commit), and the
+    next page is read meanwhile. Elsewhere (SQLite, a test's transaction)
+    each page is written at once."""
+
+    def __init__(self, send_id: int) -> None:
+        self.send_id = send_id
+        self.lost = False
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.pages: queue.Queue = queue.Queue(maxsize=1)
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+
+    def write(self, cursor: int, last_ref: int, rows: list[_Row]) -> bool:
+        """Hand over a page; False once a page lost the lease (stop)."""
+        if self.thread is None:
+            self._write(cursor, last_ref, rows)
+        else:
+            self._raise()
+            self.pages.put((cursor, last_ref, rows))
+        return not self.lost
+
+    def finish(self) -> bool:
+        """Wait until every page handed over is written; False if the lease was lost."""
+        if self.thread is not None:
+            self.pages.put(None)
+            self.thread.join()
+            self.thread = None
+            self._raise()
+        return not self.lost
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.lost = True  # stop writing: the caller gave up
+            self.pages.put(None)
+            self.thread.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
         try:
-            page = recipients_page(
-                source=send.source, args=send.source_args, after=send.cursor, limit=batch_size()
-            )
-        except Exception as exc:
-            logger.exception("Recipient source %s failed for send %s", send.source, send_id)
-            _send_fail(send_id, f"The recipient source failed: {exc}")
-            return "failed"
-        if not page:
-            BulkSend.objects.filter(pk=send_id).update(fanned_out=True, lease_until=None)
-            bulk_send_finish(send_id=send_id)
-            return "fanned-out"
-        rows = _deliveries_for(page)
-        last_ref = page[-1].ref
+            while (item := self.pages.get()) is not None:
+                if not self.lost and self.error is None:
+                    self._write(*item)
+        except BaseException as exc:
+            self.error = exc
+            while self.pages.get() is not None:  # let the reader finish handing over
+                pass
+        finally:
+            connection.close()
+
+    def _write(self, cursor: int, last_ref: int, rows: list[_Row]) -> None:
+        from .tasks import bulk_batch_task
+
         with transaction.atomic():
             _commit_without_flush()
             # Compare-and-set on the cursor: of two workers holding a lapsed lease,
             # only one writes a page; the other's update matches nothing.
-            advanced = BulkSend.objects.filter(pk=send_id, cursor=send.cursor).update(
+            advanced = BulkSend.objects.filter(pk=self.send_id, cursor=cursor).update(
                 cursor=last_ref, lease_until=timezone.now() + lease()
             )
             if not advanced:
-                return "lost-lease"
-            _insert_deliveries(send_id, rows)
+                self.lost = True
+                return
+            _insert_deliveries(self.send_id, rows)
             if any(row.status == BulkDelivery.Status.QUEUED for row in rows):
                 batch = BulkBatch.objects.create(
-                    send_id=send_id, after_ref=send.cursor, last_ref=last_ref
+                    send_id=self.send_id, after_ref=cursor, last_ref=last_ref
                 )
                 _enqueue(bulk_batch_task, batch.pk)
-        send.cursor = last_ref
 
 
 def _send_fail(send_id: int, error: str) -> None:

@@ -198,25 +198,28 @@ class Multiplexer:
         exhausted = False
         while True:
             self.check()
-            live = [c for c in self.connections if c.state != GONE]
-            if not live:
+            if all(c.state == GONE for c in self.connections):
                 return
-            wait_ms = None
-            for connection in live:
-                if connection.state == IDLE and not exhausted:
-                    delay = self.pace()
-                    if delay > 0:
-                        wait_ms = min(wait_ms or 1e9, delay * 1000)
-                        continue
-                    message = next(messages, None)
-                    if message is None:
-                        exhausted = True
-                        continue
-                    self._guarded(connection, connection.begin, message, self.envelope)
-                elif connection.state == RECORD:
-                    self._body_if_recorded(connection)
+            wait_ms, moved = None, True
+            while moved:  # move every connection that can move without waiting
+                moved = False
+                for connection in list(self.connections):
+                    if connection.state == IDLE and not exhausted:
+                        delay = self.pace()
+                        if delay > 0:
+                            wait_ms = min(wait_ms or 1e9, delay * 1000)
+                            continue
+                        message = next(messages, None)
+                        if message is None:
+                            exhausted = True
+                            continue
+                        self._guarded(connection, connection.begin, message, self.envelope)
+                        moved = True
+                    elif connection.state == RECORD:
+                        self._guarded(connection, self._body_if_recorded, connection)
+                        moved = connection.state != RECORD or moved
             self.recorder.pump()
-            busy = [c for c in live if c.state not in (IDLE, GONE)]
+            busy = [c for c in self.connections if c.state not in (IDLE, GONE)]
             if exhausted and not busy and self.recorder.settled():
                 return
             # Register what each connection waits for.
@@ -236,9 +239,12 @@ class Multiplexer:
                     self.recorder.read()
                     continue
                 connection = watched[fd]
+                if connection.state == GONE:
+                    continue  # hung up while an earlier event was handled
                 if connection.outbox:
                     self._guarded(connection, connection.flush)
-                self._guarded(connection, self._answer, connection)
+                if connection.state != GONE:
+                    self._guarded(connection, self._answer, connection)
             for fd in [*watched, *([record_fd] if record_fd is not None else [])]:
                 poller.unregister(fd)
 
