@@ -58,6 +58,7 @@ class Connection:
     def __init__(self, transport: SMTPTransport) -> None:
         self.transport = transport
         self.client = client = transport.connect()
+        client.ehlo_or_helo_if_needed()  # Django's backend opens without EHLO unless TLS or login
         self.pipelining = client.has_extn("pipelining")
         self.sock = client.sock
         self.timeout = self.sock.gettimeout()

@@ -279,12 +279,10 @@ class SMTPTransport(Transport):
         self.envelope = envelope_sender()
 
     def connect(self) -> smtplib.SMTP:
-        """The open connection, greeted (EHLO), for ``multiplex`` to drive."""
+        """The open connection, for ``multiplex`` to drive."""
         if self.backend.connection is None:
             self.backend.open()
-        client = self.backend.connection
-        client.ehlo_or_helo_if_needed()
-        return client
+        return self.backend.connection
 
     def send(self, *, rendered, sender, to, message_id, headers, ready=None, data=None) -> None:
         if data is None:
