@@ -38,7 +38,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--database-url", required=True, help="PostgreSQL on 127.0.0.1")
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--connections", type=int, default=4, help="MAIL_BULK_CONNECTIONS")
+    parser.add_argument(
+        "--connections", type=int, default=16, help="MAIL_BULK_CONNECTIONS (its default)"
+    )
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--rounds", type=int, default=3, help="pairs of sends, interleaved")
     parser.add_argument("--ceiling-count", type=int, default=30_000)

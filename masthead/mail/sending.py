@@ -283,7 +283,7 @@ def _connection_count(rows: int) -> int:
         # SQLite: one writer at a time anyway. Inside a transaction (a caller's,
         # a test's): other connections could not see its uncommitted rows.
         return 1
-    return max(1, min(int(getattr(settings, "MAIL_BULK_CONNECTIONS", 2)), rows))
+    return max(1, min(settings.MAIL_BULK_CONNECTIONS, rows))
 
 
 def _in_thread(job: _BatchJob, rows: list, transport) -> None:

@@ -47,6 +47,7 @@ class PipeliningServer(socketserver.ThreadingTCPServer):
 
 class _Session(socketserver.StreamRequestHandler):
     disable_nagle_algorithm = True  # each reply is a small write of its own
+
     def handle(self) -> None:
         server: PipeliningServer = self.server
         with server.lock:
