@@ -1,12 +1,15 @@
 """Sending one batch of a bulk send (see bulk.py for the fan-out).
 
 A batch is claimed under a lease and sent over ``MAIL_BULK_CONNECTIONS``
-reused connections, one thread each. On every connection a message is
-recorded *sent* (its own committed UPDATE) as soon as the server accepts it
-and before the next one starts: a worker killed at any moment leaves at most
-one message per open connection accepted but not recorded, and only those can
-be sent again. Transient failures (4xx, connection trouble) wait and retry with
-the same backoff as one-off emails; permanent ones (5xx) are recorded failed.
+reused connections: raw SMTP all driven from the task's thread
+(``multiplex``), any other transport (a provider's API) with a thread per
+connection. On every connection a message is recorded *sent* (committed, in a
+group with the other connections' records) once the server accepts it and
+before the next one may be accepted: a worker killed at any moment leaves at
+most one message per open connection accepted but not recorded, and only
+those can be sent again. Transient failures (4xx, connection trouble) wait and
+retry with the same backoff as one-off emails; permanent ones (5xx) are
+recorded failed.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ import binascii
 import contextlib
 import re
 import smtplib
-import socket
 import time
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
@@ -188,78 +187,8 @@ class LeaseLost(Exception):
     """The batch passed to another worker: the message in hand must not be sent."""
 
 
-def smtp_exchange(client: smtplib.SMTP, envelope: str, to: str, data: bytes, ready=None) -> None:
-    """One message over an open connection, as ``smtplib.SMTP.sendmail`` would
-    send it but with two differences. MAIL, RCPT and DATA go in one write when
-    the server offers PIPELINING (RFC 2920): two round trips instead of four.
-    And ``ready()``, if given, is called after the server's 354 and before the
-    body and its final "." that make the server accept the message; the caller
-    waits there for the previous message's record, so that wait overlaps this
-    message's MAIL/RCPT/DATA round trip. If ``ready()`` is false (or raises)
-    the connection is dropped in DATA, and the server discards the message.
-    Raises smtplib's exceptions for refusals."""
-    client.ehlo_or_helo_if_needed()  # Django's backend opens without EHLO when no TLS or login
-    if not getattr(client, "_mh_nodelay", False):
-        # The final "." is a small write after the body: without NODELAY, Nagle's
-        # algorithm holds it until the server's delayed ACK (40 ms) arrives.
-        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        client._mh_nodelay = True
-    commands = [f"MAIL FROM:<{envelope}>", f"RCPT TO:<{to}>", "DATA"]
-    if client.has_extn("pipelining"):
-        client.send(("\r\n".join(commands) + "\r\n").encode("ascii"))
-        replies = [client.getreply() for _ in commands]
-    else:
-        replies = []
-        for command in commands:
-            client.putcmd(command)
-            replies.append(client.getreply())
-            if replies[-1][0] >= 400:
-                break
-    (mail_code, mail_reply), rcpt = replies[0], replies[1:2]
-    if mail_code != 250:
-        _reset(client)
-        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, envelope)
-    if rcpt and rcpt[0][0] not in (250, 251):
-        _reset(client, in_data=len(replies) == 3 and replies[2][0] == 354)
-        raise smtplib.SMTPRecipientsRefused({to: rcpt[0]})
-    data_code, data_reply = replies[2] if len(replies) == 3 else (554, b"no DATA")
-    if data_code != 354:
-        _reset(client)
-        raise smtplib.SMTPDataError(data_code, data_reply)
-    # Dot-stuffing (RFC 5321 4.5.2) only where a line starts with "." (a header
-    # line never does): the regular expression over every whole message cost
-    # as much as building it.
-    body = smtplib._quote_periods(data) if b"\n." in data else data
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    if ready is not None:
-        try:
-            recorded = ready()
-        except BaseException:
-            client.close()  # no final ".": the server never accepts this message
-            raise
-        if not recorded:
-            client.close()
-            raise LeaseLost()
-    # The body and its final "." in one write: one segment for the server to read.
-    client.send(body + b".\r\n")
-    code, reply = client.getreply()
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
-
-
-def _reset(client: smtplib.SMTP, *, in_data: bool = False) -> None:
-    if in_data:  # a server that said 354 anyway: end the empty message, then reset
-        client.send(b".\r\n")
-        client.getreply()
-    client.rset()
-
-
 class Transport:
     """One open connection to the mail server or provider, reused for many messages."""
-
-    # Whether ``send`` takes the message as MIME bytes (``data``) instead of ``rendered``.
-    takes_mime = False
 
     def send(self, *, rendered, sender, to, message_id, headers, ready=None, data=None) -> None:
         raise NotImplementedError
@@ -270,9 +199,8 @@ class Transport:
 
 class SMTPTransport(Transport):
     """Raw SMTP over the connection Django's SMTP backend opens (its host, port,
-    TLS and login settings), reopened after the server drops it."""
-
-    takes_mime = True
+    TLS and login settings), driven by ``multiplex``, which clears
+    ``backend.connection`` when the server drops it."""
 
     def __init__(self) -> None:
         self.backend = get_connection(fail_silently=False)
@@ -283,30 +211,6 @@ class SMTPTransport(Transport):
         if self.backend.connection is None:
             self.backend.open()
         return self.backend.connection
-
-    def send(self, *, rendered, sender, to, message_id, headers, ready=None, data=None) -> None:
-        if data is None:
-            data = mime_bytes(
-                rendered=rendered, sender=sender, to=to, message_id=message_id, headers=headers
-            )
-        if self.backend.connection is None:
-            self.backend.open()
-        try:
-            smtp_exchange(self.backend.connection, self.envelope, to, data, ready)
-        except LeaseLost:
-            self.backend.connection = None
-            raise
-        except smtplib.SMTPResponseException:
-            raise  # a refusal: the connection is fine (smtp_exchange reset it)
-        except OSError:  # disconnected, refused, timed out (SMTPException is an OSError)
-            self._drop()
-            raise
-
-    def _drop(self) -> None:
-        # A broken connection may fail to close; it is gone anyway.
-        with contextlib.suppress(Exception):
-            self.backend.close()
-        self.backend.connection = None
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
