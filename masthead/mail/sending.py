@@ -347,9 +347,11 @@ def _send_rows(job: _BatchJob, rows: list) -> None:
     SMTP from this thread, any other transport with a thread per connection."""
     job.recorder = recorder_checkout()
     job.recorder.reset()
-    transports = [sender_checkout() for _ in range(_connection_count(len(rows)))]
+    transports: list = []
     kept = False
     try:
+        for _ in range(_connection_count(len(rows))):
+            transports.append(sender_checkout())
         if all(isinstance(transport, SMTPTransport) for transport in transports):
             job.multiplex(rows, transports)
         elif len(transports) == 1:
