@@ -77,3 +77,14 @@ def _fresh_site_settings():
     yield
     site_settings_forget()
     watch.forget()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_mail_connections():
+    """A worker keeps its SMTP and record connections while a batch is due
+    (mail/senders.py); a test that leaves a batch due must not leave them open,
+    or the test database cannot be dropped at the end."""
+    yield
+    from masthead.mail.senders import senders_close
+
+    senders_close()
