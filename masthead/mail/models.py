@@ -148,9 +148,17 @@ class BulkDelivery(models.Model):
         SUPPRESSED = "suppressed", "Suppressed"
 
     # No index of its own: the unique (send, ref) index leads with it, and a
-    # second index made every fan-out page's writes slower.
+    # second index made every fan-out page's writes slower. No constraint in
+    # the database either: its check of every row at commit was a quarter of a
+    # page's write (4.5 of 17.5 ms per 1,000 rows). The rows are written only
+    # by the fan-out, in the transaction that moves its send's cursor, and a
+    # send's deletion takes them with it (``on_delete``, in Django).
     send = models.ForeignKey(
-        BulkSend, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        BulkSend,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
+        db_constraint=False,
     )
     ref = models.BigIntegerField(help_text="The recipient's id in its source.")
     to = models.EmailField(max_length=254)

@@ -117,3 +117,17 @@ def test_a_kept_email_is_never_given_to_another_send():
     other, _ = _prepared(send("Tuesday"), ["unsubscribe_url"])
     assert again is first
     assert (first.subject, other.subject) == ("Monday", "Tuesday")
+
+
+def test_deleting_a_send_takes_its_deliveries_and_batches(site_home, settings):
+    """The deliveries' link to their send has no constraint in the database
+    (decision 0010): Django's cascade is what removes them."""
+    settings.MAIL_BULK_BATCH_SIZE = 2
+    kept, gone = start(count=3, key="kept"), start(count=4, key="gone")
+    bulk_fanout(send_id=kept.pk)
+    bulk_fanout(send_id=gone.pk)
+    assert BulkDelivery.objects.filter(send=gone).count() == 4
+    BulkSend.objects.get(pk=gone.pk).delete()
+    assert not BulkDelivery.objects.filter(send_id=gone.pk).exists()
+    assert not BulkBatch.objects.filter(send_id=gone.pk).exists()
+    assert BulkDelivery.objects.filter(send=kept).count() == 3
