@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -239,81 +239,119 @@ def bulk_fanout(*, send_id: int) -> str:
 
 
 class _PageWriter:
-    """Writes a send's pages, one transaction each, in order. On PostgreSQL
-    outside a transaction, in a thread with its own connection: a page's
-    write is mostly the database's work (its indexes, the commit), and the
-    next page is read meanwhile. Elsewhere (SQLite, a test's transaction)
-    each page is written at once."""
+    """Writes a send's pages, one transaction each, committed in order. On
+    PostgreSQL outside a transaction, in two threads with a connection each,
+    taking pages in turn: a page's write is mostly the database's work (its
+    indexes, the commit), so two go on at once while the next page is read.
+    Each writes its page's rows, batch and task, then waits until the page
+    before is committed, then moves the cursor (compare-and-set) and commits.
+    Elsewhere (SQLite, a test's transaction) each page is written at once."""
+
+    THREADS = 2
 
     def __init__(self, send_id: int) -> None:
         self.send_id = send_id
         self.lost = False
         self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
+        self.handed = 0  # pages handed over
+        self.committed = 0  # pages committed, in order
+        self.turn = threading.Condition()
+        self.threads: list[tuple[threading.Thread, queue.Queue]] = []
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            self.pages: queue.Queue = queue.Queue(maxsize=1)
-            self.thread = threading.Thread(target=self._run, daemon=True)
-            self.thread.start()
+            for _ in range(self.THREADS):
+                pages: queue.Queue = queue.Queue(maxsize=1)
+                thread = threading.Thread(target=self._run, args=(pages,), daemon=True)
+                thread.start()
+                self.threads.append((thread, pages))
 
     def write(self, cursor: int, last_ref: int, rows: list[_Row]) -> bool:
         """Hand over a page; False once a page lost the lease (stop)."""
-        if self.thread is None:
-            self._write(cursor, last_ref, rows)
+        number, self.handed = self.handed, self.handed + 1
+        if not self.threads:
+            self._write(number, cursor, last_ref, rows)
         else:
             self._raise()
-            self.pages.put((cursor, last_ref, rows))
+            self.threads[number % len(self.threads)][1].put((number, cursor, last_ref, rows))
         return not self.lost
 
     def finish(self) -> bool:
         """Wait until every page handed over is written; False if the lease was lost."""
-        if self.thread is not None:
-            self.pages.put(None)
-            self.thread.join()
-            self.thread = None
-            self._raise()
+        self._stop()
+        self._raise()
         return not self.lost
 
     def close(self) -> None:
-        if self.thread is not None:
-            self.lost = True  # stop writing: the caller gave up
-            self.pages.put(None)
-            self.thread.join()
+        if self.threads:
+            self._stopped(lost=True)  # the caller gave up: write nothing more
+            self._stop()
+
+    def _stop(self) -> None:
+        for _, pages in self.threads:
+            pages.put(None)
+        for thread, _ in self.threads:
+            thread.join()
+        self.threads = []
 
     def _raise(self) -> None:
         if self.error is not None:
             raise self.error
 
-    def _run(self) -> None:
+    def _stopped(self, *, lost: bool = False, error: BaseException | None = None) -> None:
+        with self.turn:
+            self.lost = self.lost or lost
+            self.error = self.error or error
+            self.turn.notify_all()
+
+    def _run(self, pages: queue.Queue) -> None:
         try:
-            while (item := self.pages.get()) is not None:
+            while (item := pages.get()) is not None:
                 if not self.lost and self.error is None:
                     self._write(*item)
         except BaseException as exc:
-            self.error = exc
-            while self.pages.get() is not None:  # let the reader finish handing over
+            self._stopped(error=exc)
+            while pages.get() is not None:  # let the reader finish handing over
                 pass
         finally:
             connection.close()
 
-    def _write(self, cursor: int, last_ref: int, rows: list[_Row]) -> None:
+    def _write(self, number: int, cursor: int, last_ref: int, rows: list[_Row]) -> None:
+        try:
+            self._write_page(number, cursor, last_ref, rows)
+        except IntegrityError:
+            # Another worker wrote these refs (it holds the lease now): stop, as the
+            # compare-and-set would have told us.
+            self._stopped(lost=True)
+
+    def _write_page(self, number: int, cursor: int, last_ref: int, rows: list[_Row]) -> None:
         from .tasks import bulk_batch_task
 
         with transaction.atomic():
             _commit_without_flush()
-            # Compare-and-set on the cursor: of two workers holding a lapsed lease,
-            # only one writes a page; the other's update matches nothing.
-            advanced = BulkSend.objects.filter(pk=self.send_id, cursor=cursor).update(
-                cursor=last_ref, lease_until=timezone.now() + lease()
-            )
-            if not advanced:
-                self.lost = True
-                return
             _insert_deliveries(self.send_id, rows)
             if any(row.status == BulkDelivery.Status.QUEUED for row in rows):
                 batch = BulkBatch.objects.create(
                     send_id=self.send_id, after_ref=cursor, last_ref=last_ref
                 )
                 _enqueue(bulk_batch_task, batch.pk)
+            with self.turn:  # the page before must be in first
+                self.turn.wait_for(
+                    lambda: self.committed == number or self.lost or self.error is not None
+                )
+            if self.lost or self.error is not None:
+                transaction.set_rollback(True)
+                return
+            # Compare-and-set on the cursor: of two workers holding a lapsed lease,
+            # only one writes a page; the other's update matches nothing.
+            advanced = BulkSend.objects.filter(pk=self.send_id, cursor=cursor).update(
+                cursor=last_ref, lease_until=timezone.now() + lease()
+            )
+            if not advanced:
+                transaction.set_rollback(True)
+                self._stopped(lost=True)
+                return
+        with self.turn:
+            self.committed = number + 1
+            self.turn.notify_all()
 
 
 def _send_fail(send_id: int, error: str) -> None:

@@ -1,0 +1,73 @@
+"""The fan-out's page writers on PostgreSQL (``bulk._PageWriter``): two threads
+write pages at once, yet pages commit in order, each with its batch, and a
+rival that moved the cursor stops them without an error."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from masthead.mail.bulk import bulk_fanout, bulk_send_start
+from masthead.mail.models import BulkBatch, BulkDelivery, BulkSend
+from masthead.mail.recipients import Recipient, recipient_source
+from tests.mail import sources  # noqa: F401 (registers the "numbered" source)
+
+# Committed rows: the writer threads use connections of their own.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite writes each page at once, in order"
+    ),
+]
+
+CONTEXT = {"subject": "Pages", "heading": "Hello", "paragraphs": ["Body."]}
+
+
+def start(source: str, count: int, key: str) -> BulkSend:
+    return bulk_send_start(
+        key=key, template="mail/notice", context=CONTEXT, source=source,
+        source_args={"count": count},
+    )  # fmt: skip
+
+
+def test_pages_written_two_at_a_time_commit_in_order_with_their_batches(site_home, settings):
+    settings.MAIL_BULK_BATCH_SIZE = 3
+    send = start("numbered", 100, "in-order")
+    assert bulk_fanout(send_id=send.pk) == "fanned-out"
+    refs = list(
+        BulkDelivery.objects.filter(send=send).order_by("ref").values_list("ref", flat=True)
+    )
+    assert refs == list(range(1, 101))
+    batches = list(BulkBatch.objects.filter(send=send).order_by("after_ref"))
+    assert [(b.after_ref, b.last_ref) for b in batches] == [
+        (after, min(after + 3, 100)) for after in range(0, 100, 3)
+    ]
+    send.refresh_from_db()
+    assert (send.cursor, send.fanned_out) == (100, True)
+
+
+@recipient_source("rival")
+def rival_moves_the_cursor(*, args: dict, after: int, limit: int) -> list[Recipient]:
+    """Numbered readers; when asked for the page after ref 30, another worker
+    (its lease having lapsed, say) has moved the send's cursor on."""
+    if after == 30:
+        BulkSend.objects.filter(key=args["key"]).update(cursor=1000)
+    last = min(after + limit, int(args["count"]))
+    return [Recipient(ref=n, address=f"reader{n}@example.org") for n in range(after + 1, last + 1)]
+
+
+def test_a_rival_that_moved_the_cursor_stops_the_writers_quietly(site_home, settings):
+    settings.MAIL_BULK_BATCH_SIZE = 10
+    send = bulk_send_start(
+        key="rival", template="mail/notice", context=CONTEXT, source="rival",
+        source_args={"count": 100, "key": "rival"},
+    )  # fmt: skip
+    assert bulk_fanout(send_id=send.pk) == "lost-lease"
+    # What is in is whole pages, in order, from the first, each with its batch;
+    # no page read after the move (refs over 30) was committed.
+    written = set(BulkDelivery.objects.filter(send=send).values_list("ref", flat=True))
+    pages = len(written) // 10
+    assert pages <= 3 and written == set(range(1, 10 * pages + 1))
+    assert BulkBatch.objects.filter(send=send).count() == pages
+    send.refresh_from_db()
+    assert send.cursor == 1000  # the rival's, untouched
