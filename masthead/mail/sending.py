@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from .bulk import _enqueue, bulk_send_finish, lease
@@ -380,9 +380,11 @@ def _settle(batch_id: int, token: str, in_batch, send_id: int) -> str:
     from .tasks import bulk_batch_task
 
     with transaction.atomic():
-        next_due = in_batch.aggregate(due=Min("next_attempt_at"))["due"]
+        # One query for both: the earliest retry, and whether any row is left.
+        left = in_batch.aggregate(due=Min("next_attempt_at"), rows=Count("id"))
+        next_due = left["due"]
         mine = BulkBatch.objects.filter(pk=batch_id, claim=token)
-        if next_due is not None or in_batch.exists():
+        if left["rows"]:
             # Rows left without a retry time: a sending thread broke (say, the
             # database went away); try again in a while, not in a tight loop.
             next_due = next_due or timezone.now() + retry_delay(1)
@@ -392,5 +394,6 @@ def _settle(batch_id: int, token: str, in_batch, send_id: int) -> str:
             _enqueue(bulk_batch_task, batch_id, run_after=next_due)
             return "retry"
         mine.update(status=BulkBatch.Status.DONE, lease_until=None)
-    bulk_send_finish(send_id=send_id)
+    if not BulkBatch.objects.filter(send_id=send_id).exclude(status=BulkBatch.Status.DONE).exists():
+        bulk_send_finish(send_id=send_id)  # this may have been the last batch: settle the send
     return "done"
