@@ -86,6 +86,9 @@ class Rig:
     def start_workers(self, count: int) -> list[subprocess.Popen]:
         """``count`` worker processes on the same queue (the first is ``worker``)."""
         env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        for i in range(count):
+            # A fresh log: waiting for "processing queues" must not find the last worker's.
+            (self.tmp / f"worker{i}.log").unlink(missing_ok=True)
         self.workers = [
             self.procs.start(
                 "worker", [sys.executable, "-c", _WORKER], env=env, log=self.tmp / f"worker{i}.log"
