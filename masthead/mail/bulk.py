@@ -5,7 +5,7 @@ transaction. The fan-out (``bulk_fanout``) pages through the recipient source,
 and for each page writes one ``BulkDelivery`` per recipient (unique per send and
 ref), one ``BulkBatch`` and that batch's task, together with the send's cursor,
 in one transaction: a page is written whole or not at all, and a fan-out that
-dies resumes after the last page written. 100,000 recipients make 100 batch
+dies resumes after the last page written. 100,000 recipients make 50 batch
 tasks, not 100,000. Sending a batch is ``sending.bulk_batch_send``.
 
 Work is held under leases (the send's for the fan-out, a batch's for its
@@ -44,7 +44,7 @@ SWEEP_GRACE = timedelta(minutes=30)
 
 
 def batch_size() -> int:
-    return int(getattr(settings, "MAIL_BULK_BATCH_SIZE", 1000))
+    return int(settings.MAIL_BULK_BATCH_SIZE)
 
 
 def lease() -> timedelta:

@@ -165,7 +165,7 @@ ANYMAIL = env.prefixed("ANYMAIL_")
 # Bulk sending (mail/bulk.py, mail/sending.py; README "Bulk sending").
 MAIL_RATE = env.integer("MAIL_RATE", 0, minimum=0)  # messages/s per worker process; 0: no limit
 MAIL_BULK_CONNECTIONS = env.integer("MAIL_BULK_CONNECTIONS", 16, minimum=1)
-MAIL_BULK_BATCH_SIZE = env.integer("MAIL_BULK_BATCH_SIZE", 1000, minimum=1)
+MAIL_BULK_BATCH_SIZE = env.integer("MAIL_BULK_BATCH_SIZE", 2000, minimum=1)
 MAIL_BULK_LEASE_SECONDS = env.integer("MAIL_BULK_LEASE_SECONDS", 60, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
