@@ -197,6 +197,9 @@ class Multiplexer:
 
     def _loop(self, messages: Iterator, poller) -> None:
         exhausted = False
+        registered: dict[
+            int, tuple
+        ] = {}  # fd -> (its connection, or None for the record's; events)
         while True:
             self.check()
             if all(c.state == GONE for c in self.connections):
@@ -220,34 +223,51 @@ class Multiplexer:
                         self._guarded(connection, self._body_if_recorded, connection)
                         moved = connection.state != RECORD or moved
             self.recorder.pump()
-            busy = [c for c in self.connections if c.state not in (IDLE, GONE)]
-            if exhausted and not busy and self.recorder.settled():
+            if (
+                exhausted
+                and all(c.state in (IDLE, GONE) for c in self.connections)
+                and self.recorder.settled()
+            ):
                 return
-            # Register what each connection waits for.
-            watched = {}
-            for connection in busy:
-                events = select.POLLIN | (select.POLLOUT if connection.outbox else 0)
-                poller.register(connection.sock, events)
-                watched[connection.fileno()] = connection
-            record_fd = self.recorder.fileno()
-            if record_fd is not None:
-                poller.register(record_fd, select.POLLIN)
-            if not watched and record_fd is None and wait_ms is None:
+            self._watch(poller, registered)
+            if not registered and wait_ms is None:
                 raise RuntimeError("the multiplexer has nothing to wait for")  # a bug, loudly
-            events = poller.poll(wait_ms if wait_ms is not None else 1000)
-            for fd, _ in events:
-                if fd == record_fd:
+            for fd, _ in poller.poll(wait_ms if wait_ms is not None else 1000):
+                connection = registered[fd][0]
+                if connection is None:
                     self.recorder.read()
                     continue
-                connection = watched[fd]
                 if connection.state == GONE:
                     continue  # hung up while an earlier event was handled
                 if connection.outbox:
                     self._guarded(connection, connection.flush)
                 if connection.state != GONE:
                     self._guarded(connection, self._answer, connection)
-            for fd in [*watched, *([record_fd] if record_fd is not None else [])]:
-                poller.unregister(fd)
+
+    def _watch(self, poller, registered: dict) -> None:
+        """Bring the poll set up to date: every open connection for reading
+        (an idle one may be told 421, or dropped), for writing too while it has
+        bytes waiting, and the record connection while an UPDATE is under way.
+        Changed only where something changed: rebuilding the whole set for
+        every round cost more than the round's own work."""
+        wanted: dict[int, tuple] = {}
+        for connection in self.connections:
+            if connection.state != GONE:
+                events = select.POLLIN | (select.POLLOUT if connection.outbox else 0)
+                wanted[connection.fileno()] = (connection, events)
+        record_fd = self.recorder.fileno()
+        if record_fd is not None:
+            wanted[record_fd] = (None, select.POLLIN)
+        for fd in [fd for fd in registered if fd not in wanted]:
+            poller.unregister(fd)
+            del registered[fd]
+        for fd, (owner, events) in wanted.items():
+            kept = registered.get(fd)
+            if kept is None:
+                poller.register(fd, events)
+            elif kept[1] != events:
+                poller.modify(fd, events)
+            registered[fd] = (owner, events)
 
     def _guarded(self, connection: Connection, step, *args) -> None:
         """Run a step; a broken connection fails its message (retried after the

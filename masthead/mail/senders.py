@@ -2,7 +2,7 @@
 
 A batch of a bulk send goes over ``MAIL_BULK_CONNECTIONS`` SMTP connections
 and one database connection for the *sent* records (``recording``). Opening
-them for every batch of 1,000 meant, per batch, a TCP connection and SMTP
+them for every batch meant, per batch, a TCP connection and SMTP
 greeting per sending thread and a PostgreSQL backend started, in the pause
 between two batches; a worker now hands a finished batch's connections to its
 next batch, and closes them when no batch is due.
