@@ -13,11 +13,12 @@ import smtplib
 import socket
 import socketserver
 import threading
+import time
 
 import pytest
 
 from masthead.mail.multiplex import Multiplexer, smtp_body
-from masthead.mail.transport import LeaseLost
+from masthead.mail.transport import LeaseLost, RateLimiter
 from tests.smtp_server import _free_port
 
 
@@ -293,3 +294,21 @@ def test_an_idle_connection_is_handed_back_blocking_with_its_timeout():
     assert client.sock.gettimeout() == 10  # ready to be kept for the next batch
     assert client.noop()[0] == 250
     client.quit()
+
+
+def test_the_rate_limit_spaces_the_messages_of_all_connections():
+    """``MAIL_RATE`` as the driver keeps it: 10 messages at 50 a second over
+    three connections take at least 9 intervals, and all arrive."""
+    server = PipeliningServer()
+    limiter = RateLimiter(50)
+    sender = Multiplexer(
+        [_Transport(server.port) for _ in range(3)],
+        Records(),
+        envelope="n@example.org",
+        failed=print,
+        pace=limiter.take,
+    )
+    began = time.monotonic()
+    assert sender.run(iter([message(n) for n in range(1, 11)])) == []
+    assert time.monotonic() - began >= 9 / 50 - 0.005
+    assert len(server.accepted) == 10
