@@ -16,7 +16,7 @@ def send_delivery(context: TaskContext, delivery_id: int) -> str:
 
 @task(queue_name="email")
 def bulk_fanout_task(send_id: int) -> str:
-    from .bulk import bulk_fanout
+    from .fanout import bulk_fanout
 
     return bulk_fanout(send_id=send_id)
 

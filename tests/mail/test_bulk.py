@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from masthead.mail.bulk import bulk_fanout, bulk_send_progress, bulk_send_start
+from masthead.mail.bulk import bulk_send_progress, bulk_send_start
+from masthead.mail.fanout import bulk_fanout
 from masthead.mail.models import BulkBatch, BulkDelivery, BulkSend
 from masthead.mail.services import EmailError
 from tests.mail import sources  # noqa: F401 (registers the "numbered" source)

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from masthead.mail.bulk import bulk_fanout, bulk_send_progress, bulk_send_start, bulk_sweep
+from masthead.mail.bulk import bulk_send_progress, bulk_send_start, bulk_sweep
+from masthead.mail.fanout import bulk_fanout
 from masthead.mail.models import BulkBatch, BulkDelivery, BulkSend
 from masthead.mail.recipients import Recipient, recipient_source
 from masthead.mail.sending import bulk_batch_send

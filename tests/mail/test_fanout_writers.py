@@ -1,4 +1,4 @@
-"""The fan-out's page writers on PostgreSQL (``bulk._PageWriter``): two threads
+"""The fan-out's page writers on PostgreSQL (``fanout._PageWriter``): two threads
 write pages at once, yet pages commit in order, each with its batch, and a
 rival that moved the cursor stops them without an error."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from masthead.mail.bulk import bulk_fanout, bulk_send_start
+from masthead.mail.bulk import bulk_send_start
+from masthead.mail.fanout import bulk_fanout
 from masthead.mail.models import BulkBatch, BulkDelivery, BulkSend
 from masthead.mail.recipients import Recipient, recipient_source
 from tests.mail import sources  # noqa: F401 (registers the "numbered" source)
