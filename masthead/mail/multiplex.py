@@ -28,6 +28,7 @@ import select
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Callable, Iterator
 
 from .transport import LeaseLost, SMTPTransport
@@ -52,6 +53,16 @@ class Dropped(OSError):
     """The connection broke with a message in hand."""
 
 
+# How long a server may stay silent mid-message when EMAIL_TIMEOUT is unset,
+# and how often the loop looks for such servers.
+DEFAULT_TIMEOUT = 60.0
+SILENCE_CHECK_MS = 100.0
+
+
+def _silent(limit: float) -> None:
+    raise TimeoutError(f"the SMTP server said nothing for {limit:g} s")
+
+
 class Connection:
     """One SMTP connection, its socket non-blocking, and the message on it."""
 
@@ -62,6 +73,7 @@ class Connection:
         self.pipelining = client.has_extn("pipelining")
         self.sock = client.sock
         self.timeout = self.sock.gettimeout()
+        self.waiting_since = time.monotonic()  # when the server was last heard from (or written to)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setblocking(False)
         self.inbox = bytearray()
@@ -78,6 +90,7 @@ class Connection:
         return self.sock.fileno()
 
     def write(self, data: bytes) -> None:
+        self.waiting_since = time.monotonic()
         self.outbox += data
         self.flush()
 
@@ -97,6 +110,7 @@ class Connection:
                 if not chunk:
                     raise Dropped("the server closed the connection")
                 self.inbox += chunk
+                self.waiting_since = time.monotonic()
                 if not isinstance(self.sock, ssl.SSLSocket) or not self.sock.pending():
                     break
         except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
@@ -168,6 +182,7 @@ class Multiplexer:
         self.failed, self.check, self.pace = failed, check, pace
         self.connections: list[Connection] = []
         self.error: BaseException | None = None  # why a connection could not be opened
+        self._silence_checked = 0.0
 
     def run(self, messages: Iterator) -> list[tuple[int, str, bytes]]:
         """Send until ``messages`` runs out; returns the messages never tried
@@ -232,7 +247,7 @@ class Multiplexer:
             self._watch(poller, registered)
             if not registered and wait_ms is None:
                 raise RuntimeError("the multiplexer has nothing to wait for")  # a bug, loudly
-            for fd, _ in poller.poll(wait_ms if wait_ms is not None else 1000):
+            for fd, _ in poller.poll(self._poll_ms(wait_ms)):
                 connection = registered[fd][0]
                 if connection is None:
                     self.recorder.read()
@@ -243,6 +258,27 @@ class Multiplexer:
                     self._guarded(connection, connection.flush)
                 if connection.state != GONE:
                     self._guarded(connection, self._answer, connection)
+            self._give_up_on_silent_servers()
+
+    def _poll_ms(self, wait_ms: float | None) -> float:
+        """How long to wait: until a paced message may start, and at most a
+        tenth of a second, so that silent servers are noticed in time."""
+        return min(SILENCE_CHECK_MS, 1000.0 if wait_ms is None else wait_ms)
+
+    def _give_up_on_silent_servers(self) -> None:
+        """A server that stops answering mid-message is dropped after the
+        connection's timeout (``EMAIL_TIMEOUT``), as a blocking socket would
+        time out: else the loop, which renews the batch's lease, would wait
+        for it for ever and no other worker could take the batch."""
+        now = time.monotonic()
+        if now - self._silence_checked < SILENCE_CHECK_MS / 1000:
+            return  # a look every tenth of a second is enough
+        self._silence_checked = now
+        for connection in self.connections:
+            if connection.state in (COMMANDS, FINAL, RESET):
+                limit = connection.timeout or DEFAULT_TIMEOUT
+                if now - connection.waiting_since > limit:
+                    self._guarded(connection, _silent, limit)
 
     def _watch(self, poller, registered: dict) -> None:
         """Bring the poll set up to date: every open connection for reading

@@ -31,8 +31,9 @@ class PipeliningServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, *, refuse=None, hang_up_after=None) -> None:
+    def __init__(self, *, refuse=None, hang_up_after=None, silent=False) -> None:
         self.refuse = refuse or {}
+        self.silent = silent  # answers EHLO, then nothing
         self.hang_up_after = hang_up_after
         self.accepted: list[tuple[str, bytes]] = []
         self.connections = 0
@@ -60,6 +61,8 @@ class _Session(socketserver.StreamRequestHandler):
             verb = line[:4].upper()
             if verb == b"EHLO":
                 write(b"250-test\r\n250-PIPELINING\r\n250 8BITMIME\r\n")
+            elif server.silent:
+                continue
             elif verb == b"MAIL":
                 server.pipelined |= b"RCPT" in self.rfile.peek()
                 rcpt, refused = None, None
@@ -106,12 +109,12 @@ class _Session(socketserver.StreamRequestHandler):
 
 
 class _Transport:
-    def __init__(self, port: int) -> None:
-        self.port, self.backend, self.connection = port, self, None
+    def __init__(self, port: int, timeout: float = 10) -> None:
+        self.port, self.backend, self.connection, self.timeout = port, self, None, timeout
 
     def connect(self) -> smtplib.SMTP:
         if self.connection is None:
-            self.connection = smtplib.SMTP("127.0.0.1", self.port, timeout=10)
+            self.connection = smtplib.SMTP("127.0.0.1", self.port, timeout=self.timeout)
         return self.connection
 
 
@@ -312,3 +315,21 @@ def test_the_rate_limit_spaces_the_messages_of_all_connections():
     assert sender.run(iter([message(n) for n in range(1, 11)])) == []
     assert time.monotonic() - began >= 9 / 50 - 0.005
     assert len(server.accepted) == 10
+
+
+def test_a_server_gone_silent_mid_message_is_given_up_after_the_timeout():
+    """As a blocking socket would time out: else the loop, which renews the
+    batch's lease, would wait for ever and no other worker could take over."""
+    server = PipeliningServer(silent=True)
+    failures: dict = {}
+    sender = Multiplexer(
+        [_Transport(server.port, timeout=0.2)],
+        Records(),
+        envelope="n@example.org",
+        failed=failures.setdefault,
+    )
+    began = time.monotonic()
+    assert sender.run(iter([message(1), message(2)])) == []
+    assert sorted(failures) == [1, 2]  # each retried later (transient)
+    assert all(isinstance(exc, TimeoutError) for exc in failures.values())
+    assert 0.4 <= time.monotonic() - began < 5
