@@ -88,6 +88,7 @@ def _insert_deliveries(send_id: int, rows: list[_Row]) -> None:
     table = BulkDelivery._meta.db_table
     columns = '(send_id, ref, "to", context, status, attempts, last_error)'
     with (
+        connection.wrap_database_errors,  # psycopg's errors as Django's (IntegrityError)
         connection.cursor() as cursor,
         cursor.cursor.copy(
             f"COPY {table} {columns} FROM STDIN"  # our table name, nothing from outside

@@ -193,6 +193,7 @@ class Multiplexer:
         poller = select.poll()
         try:
             self._loop(messages, poller)
+            self._records_in()
         finally:
             for connection in self.connections:
                 if connection.state not in (IDLE, GONE):
@@ -206,6 +207,12 @@ class Multiplexer:
             connection = Connection(transport)
         except (OSError, smtplib.SMTPException) as exc:
             self.error = exc
+            # Half open (greeting or EHLO failed): close it, or the transport
+            # would hand the dead client to the next batch.
+            client, transport.backend.connection = transport.backend.connection, None
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close()
             return None
         self.connections.append(connection)
         return connection
@@ -259,6 +266,20 @@ class Multiplexer:
                 if connection.state != GONE:
                     self._guarded(connection, self._answer, connection)
             self._give_up_on_silent_servers()
+
+    def _records_in(self) -> None:
+        """Before returning: every accepted message's record committed (even
+        when every connection broke, or they would be sent again), and none
+        found taken by another worker."""
+        while not self.recorder.settled():
+            self.recorder.pump()
+            fd = self.recorder.fileno()
+            if fd is not None:
+                select.select([fd], [], [], 1.0)
+                self.recorder.read()
+        for connection in self.connections:
+            if connection.last is not None and self.recorder.recorded(connection.last) is False:
+                raise LeaseLost()
 
     def _poll_ms(self, wait_ms: float | None) -> float:
         """How long to wait: until a paced message may start, and at most a

@@ -140,6 +140,10 @@ class GroupRecorder:
             self.pg.send_query_prepared(
                 b"mh_sent", [("{" + ",".join(map(str, ids)) + "}").encode()]
             )
+            # The connection is non-blocking: what the socket did not take yet
+            # must go before an answer can come.
+            while self.pg.flush():
+                select.select([], [self.pg.socket], [], 1.0)
         except Exception as exc:
             self.broken = exc
 

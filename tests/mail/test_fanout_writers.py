@@ -72,3 +72,17 @@ def test_a_rival_that_moved_the_cursor_stops_the_writers_quietly(site_home, sett
     assert BulkBatch.objects.filter(send=send).count() == pages
     send.refresh_from_db()
     assert send.cursor == 1000  # the rival's, untouched
+
+
+def test_refs_another_worker_already_wrote_stop_the_writers_quietly(site_home, settings):
+    """A worker whose lease lapsed mid-page: the new holder's rows for the same
+    refs meet the unique index before the cursor; that stops the fan-out as a
+    lost lease, not as a crash."""
+    settings.MAIL_BULK_BATCH_SIZE = 10
+    send = start("numbered", 40, "taken-refs")
+    BulkDelivery.objects.create(send=send, ref=15, to="reader15@example.org", context={})
+    assert bulk_fanout(send_id=send.pk) == "lost-lease"
+    refs = set(BulkDelivery.objects.filter(send=send).values_list("ref", flat=True))
+    assert refs == set(range(1, 11)) | {15}  # the first page; the taken one; nothing after
+    send.refresh_from_db()
+    assert send.cursor == 10
