@@ -216,7 +216,7 @@ class Multiplexer:
 
     def _guarded(self, connection: Connection, step, *args) -> None:
         """Run a step; a broken connection fails its message (retried after the
-        backoff: it may have been accepted) and is reopened once."""
+        backoff: it may have been accepted) and is reopened."""
         try:
             step(*args)
         except (OSError, smtplib.SMTPException) as exc:
