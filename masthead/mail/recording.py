@@ -33,7 +33,25 @@ class RecordingBroken(Exception):
     connection may have another message accepted."""
 
 
-class OrmRecorder:
+class InstantRecorder:
+    """A recorder whose records are in once ``add`` returns: nothing to send,
+    to poll or to wait for. The base of ``OrmRecorder``, and of a driver
+    with no database (the benchmark's ceiling, tests)."""
+
+    def pump(self) -> None:
+        pass
+
+    def fileno(self) -> None:
+        return None
+
+    def read(self) -> None:
+        pass
+
+    def settled(self) -> bool:
+        return True
+
+
+class OrmRecorder(InstantRecorder):
     """Any database, one thread: the UPDATE runs at once, in the caller's thread."""
 
     def __init__(self) -> None:
@@ -51,18 +69,6 @@ class OrmRecorder:
 
     def recorded(self, delivery_id: int) -> bool | None:
         return self._done.get(delivery_id)
-
-    def pump(self) -> None:
-        pass
-
-    def fileno(self) -> None:
-        return None
-
-    def read(self) -> None:
-        pass
-
-    def settled(self) -> bool:
-        return True
 
     start = add
 

@@ -18,6 +18,7 @@ import time
 import pytest
 
 from masthead.mail.multiplex import Multiplexer, smtp_body
+from masthead.mail.recording import InstantRecorder
 from masthead.mail.transport import LeaseLost, RateLimiter
 from tests.smtp_server import _free_port
 
@@ -118,7 +119,7 @@ class _Transport:
         return self.connection
 
 
-class Records:
+class Records(InstantRecorder):
     """A recorder in memory: records at once unless told to hold or refuse."""
 
     def __init__(self, *, refuse: set[int] = frozenset()) -> None:
@@ -130,18 +131,6 @@ class Records:
 
     def recorded(self, delivery_id: int) -> bool | None:
         return delivery_id not in self.refuse
-
-    def pump(self) -> None:
-        pass
-
-    def fileno(self) -> None:
-        return None
-
-    def read(self) -> None:
-        pass
-
-    def settled(self) -> bool:
-        return True
 
 
 def message(n: int, body: bytes = b"") -> tuple[int, str, bytes]:
