@@ -153,7 +153,9 @@ class _PageWriter:
 
     def __init__(self, send_id: int) -> None:
         self.send_id = send_id
-        self.lost = False
+        # The first page that must not commit (its lease was lost), if any: the
+        # pages before it are still written, as the cursor's compare-and-set allows.
+        self.stop_at: int | None = None
         self.error: BaseException | None = None
         self.handed = 0  # pages handed over
         self.committed = 0  # pages committed, in order
@@ -174,17 +176,17 @@ class _PageWriter:
         else:
             self._raise()
             self.threads[number % len(self.threads)][1].put((number, cursor, last_ref, rows))
-        return not self.lost
+        return self.stop_at is None
 
     def finish(self) -> bool:
         """Wait until every page handed over is written; False if the lease was lost."""
         self._stop()
         self._raise()
-        return not self.lost
+        return self.stop_at is None
 
     def close(self) -> None:
         if self.threads:
-            self._stopped(lost=True)  # the caller gave up: write nothing more
+            self._stopped(at=0)  # the caller gave up: commit nothing more
             self._stop()
 
     def _stop(self) -> None:
@@ -198,16 +200,22 @@ class _PageWriter:
         if self.error is not None:
             raise self.error
 
-    def _stopped(self, *, lost: bool = False, error: BaseException | None = None) -> None:
+    def _stopped(self, *, at: int | None = None, error: BaseException | None = None) -> None:
+        """Page ``at`` and every page after it must not commit (or, on an error,
+        no page at all)."""
         with self.turn:
-            self.lost = self.lost or lost
+            if at is not None:
+                self.stop_at = at if self.stop_at is None else min(self.stop_at, at)
             self.error = self.error or error
             self.turn.notify_all()
+
+    def _stops(self, number: int) -> bool:
+        return self.error is not None or (self.stop_at is not None and self.stop_at <= number)
 
     def _run(self, pages: queue.Queue) -> None:
         try:
             while (item := pages.get()) is not None:
-                if not self.lost and self.error is None:
+                if not self._stops(item[0]):
                     self._write(*item)
         except BaseException as exc:
             self._stopped(error=exc)
@@ -222,7 +230,7 @@ class _PageWriter:
         except IntegrityError:
             # Another worker wrote these refs (it holds the lease now): stop, as the
             # compare-and-set would have told us.
-            self._stopped(lost=True)
+            self._stopped(at=number)
 
     def _write_page(self, number: int, cursor: int, last_ref: int, rows: list[_Row]) -> None:
         from .tasks import bulk_batch_task
@@ -236,10 +244,8 @@ class _PageWriter:
                 )
                 _enqueue(bulk_batch_task, batch.pk)
             with self.turn:  # the page before must be in first
-                self.turn.wait_for(
-                    lambda: self.committed == number or self.lost or self.error is not None
-                )
-            if self.lost or self.error is not None:
+                self.turn.wait_for(lambda: self.committed == number or self._stops(number))
+            if self._stops(number):
                 transaction.set_rollback(True)
                 return
             # Compare-and-set on the cursor: of two workers holding a lapsed lease,
@@ -249,7 +255,7 @@ class _PageWriter:
             )
             if not advanced:
                 transaction.set_rollback(True)
-                self._stopped(lost=True)
+                self._stopped(at=number)
                 return
         with self.turn:
             self.committed = number + 1

@@ -4,9 +4,12 @@ rival that moved the cursor stops them without an error."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.db import connection
 
+from masthead.mail import fanout
 from masthead.mail.bulk import bulk_send_start
 from masthead.mail.fanout import bulk_fanout
 from masthead.mail.models import BulkBatch, BulkDelivery, BulkSend
@@ -74,11 +77,28 @@ def test_a_rival_that_moved_the_cursor_stops_the_writers_quietly(site_home, sett
     assert send.cursor == 1000  # the rival's, untouched
 
 
-def test_refs_another_worker_already_wrote_stop_the_writers_quietly(site_home, settings):
+def test_refs_another_worker_already_wrote_stop_the_writers_quietly(
+    site_home, settings, monkeypatch
+):
     """A worker whose lease lapsed mid-page: the new holder's rows for the same
     refs meet the unique index before the cursor; that stops the fan-out as a
-    lost lease, not as a crash."""
+    lost lease, not as a crash. The page before, still being written when the
+    second stopped, is committed all the same (the order is forced here)."""
     settings.MAIL_BULK_BATCH_SIZE = 10
+    second_page_stopped = threading.Event()
+    insert, stopped = fanout._insert_deliveries, fanout._PageWriter._stopped
+
+    def first_page_last(send_id, rows):
+        if rows[0].ref == 1:
+            second_page_stopped.wait(timeout=30)
+        insert(send_id, rows)
+
+    def stopped_and_told(writer, **kwargs):
+        stopped(writer, **kwargs)
+        second_page_stopped.set()
+
+    monkeypatch.setattr(fanout, "_insert_deliveries", first_page_last)
+    monkeypatch.setattr(fanout._PageWriter, "_stopped", stopped_and_told)
     send = start("numbered", 40, "taken-refs")
     BulkDelivery.objects.create(send=send, ref=15, to="reader15@example.org", context={})
     assert bulk_fanout(send_id=send.pk) == "lost-lease"
