@@ -2,7 +2,8 @@
 
 It lives entirely in a signed cookie, so deciding "whole or walled" for an
 anonymous reader needs no session and no database: the WSGI fast path calls
-``meter_load`` / ``meter_check`` / ``meter_dump`` on every cached story hit.
+``meter_decide`` (``meter_load``, ``meter_check`` and ``meter_dump`` in one)
+on every cached story hit.
 That is why this module is pure and cheap (a keyed BLAKE2b MAC, hex integers;
 a few microseconds per call) rather than ``django.core.signing`` (JSON, zlib,
 base64 and HMAC-SHA256: several times slower).
@@ -32,6 +33,7 @@ from masthead.core.cookies import set_cookie_value
 
 METER_COOKIE = "mh_meter"
 _VERSION = "1"
+_PREFIX = _VERSION + "."  # what every signed payload starts with
 # A meter never needs more entries than the allowance; this bounds the cookie
 # (and the work of parsing it) whatever an editor sets the allowance to.
 MAX_ENTRIES = 100
@@ -91,7 +93,7 @@ def meter_load(
     """The meter a cookie carries, with reads outside the rolling period dropped."""
     payload = _verified_payload(cookie_value, keyed)
     parsed = _reads_of(payload, now, policy) if payload else None
-    return Meter(reads=parsed[0] if parsed else {})
+    return Meter(reads=parsed[0] if parsed is not None else {})
 
 
 def _verified_payload(cookie_value: str | None, keyed: hashlib.blake2b | None) -> str | None:
@@ -99,15 +101,16 @@ def _verified_payload(cookie_value: str | None, keyed: hashlib.blake2b | None) -
     if not cookie_value or len(cookie_value) > 4000:
         return None
     signed, _, mac = cookie_value.rpartition(".")
-    if not signed.startswith(_VERSION + ".") or not hmac.compare_digest(mac, _mac(signed, keyed)):
+    if signed[: len(_PREFIX)] != _PREFIX or not hmac.compare_digest(mac, _mac(signed, keyed)):
         return None
-    return signed[len(_VERSION) + 1 :]
+    return signed[len(_PREFIX) :]
 
 
-def _reads_of(payload: str, now: float, policy: MeterPolicy) -> tuple[dict[int, int], bool] | None:
-    """The payload's reads inside the period (None if it does not parse), and
-    whether the payload is exactly those reads, oldest first: then a new read
-    may be appended to it as it stands (``meter_decide``)."""
+def _reads_of(payload: str, now: float, policy: MeterPolicy) -> tuple[dict[int, int], int] | None:
+    """The payload's reads inside the period (None if it does not parse), and the
+    newest of them if the payload is exactly those reads, oldest first (-1
+    otherwise): then a new read may be appended to it as it stands
+    (``meter_decide``)."""
     reads: dict[int, int] = {}
     oldest = now - policy.period_seconds
     newest = now + _FUTURE_SLACK
@@ -124,7 +127,7 @@ def _reads_of(payload: str, now: float, policy: MeterPolicy) -> tuple[dict[int, 
             last = read_at
     except ValueError:
         return None
-    return reads, in_order and len(reads) == len(entries)
+    return reads, (last if in_order and len(reads) == len(entries) else -1)
 
 
 def meter_check(
@@ -158,26 +161,35 @@ def meter_decide(
 ) -> tuple[bool, str | None]:
     """One call for the hot path: ``(allowed, new cookie value or None if unchanged)``.
 
-    A reader under the allowance whose cookie holds only reads still in the
-    period, oldest first (nearly every reader), gets that cookie's payload
-    with the new read appended and signed: the bytes ``meter_dump`` would
-    write, without building, sorting and formatting every read again.
+    What ``meter_load``, ``meter_check`` and ``meter_dump`` answer together (a
+    test compares them over thousands of meters), in fewer steps, since every
+    cached story hit pays for them: no ``Meter`` is built, and a reader under
+    the allowance whose cookie holds only reads still in the period, oldest
+    first (nearly every reader), gets that cookie's payload with the new read
+    appended and signed, the bytes ``meter_dump`` would write without
+    formatting every read again.
     """
     now = time.time() if now is None else now
     keyed = _keyed(settings.SECRET_KEY)
+    limit = min(policy.allowance, MAX_ENTRIES)
     payload = _verified_payload(cookie_value, keyed)
     parsed = _reads_of(payload, now, policy) if payload else None
-    reads, appendable = parsed or ({}, True)
-    meter = Meter(reads=reads)
-    last = max(reads.values(), default=0)
-    allowed, changed = meter_check(meter, story_id, now=now, policy=policy)
-    if not changed:
-        return allowed, None
-    if appendable and reads[story_id] >= last:
-        entry = f"{story_id:x}:{reads[story_id]:x}"
-        signed = f"{_VERSION}.{payload}-{entry}" if len(reads) > 1 else f"{_VERSION}.{entry}"
-        return allowed, signed + "." + _mac(signed, keyed)
-    return allowed, meter_dump(meter, keyed)
+    if parsed is None:  # no meter (or not ours): this read is the first
+        if limit < 1:
+            return False, None
+        signed = f"{_VERSION}.{story_id:x}:{int(now):x}"
+        return True, signed + "." + _mac(signed, keyed)
+    reads, newest = parsed
+    if story_id in reads:
+        return True, None  # read in the period already: free again
+    if len(reads) >= limit:
+        return False, None
+    read_at = int(now)
+    if read_at >= newest >= 0:
+        signed = f"{_VERSION}.{payload}-{story_id:x}:{read_at:x}"
+        return True, signed + "." + _mac(signed, keyed)
+    reads[story_id] = read_at
+    return True, meter_dump(Meter(reads=reads), keyed)
 
 
 def meter_cookie_kwargs(policy: MeterPolicy) -> dict:

@@ -139,7 +139,7 @@ def test_the_appended_cookie_is_the_one_a_full_rewrite_writes():
     period = POLICY.period_seconds
     appended = 0
     for _ in range(3000):
-        policy = MeterPolicy(allowance=rng.choice([1, 2, 3, 5, 10]), period_days=30)
+        policy = MeterPolicy(allowance=rng.choice([0, 1, 2, 3, 5, 10]), period_days=30)
         reads = {
             rng.randrange(1, 40): NOW + rng.choice([-period - 5, -period, -period + 1, -600, -60, 0, 200, 301, 400])
             for _ in range(rng.randrange(0, 7))
