@@ -166,10 +166,14 @@ def _story(ctx: Context) -> None:
 
 
 # A row compared with a baseline is measured in rounds that alternate with the
-# baseline's (B V B V ...), and its ratio is taken against those rounds: this
-# machine's speed drifts by several per cent within a minute, which a baseline
-# measured once, earlier, would fold into the ratio.
-PAIRED_ROUNDS = 3
+# baseline's, in the order B V V B B V V B ..., and its ratio is taken against
+# those rounds: this machine's speed drifts by several per cent within a
+# minute, which a baseline measured once, earlier, would fold into the ratio,
+# and a fixed order (B V B V) would hand the drift to one side. Two cores shared
+# by wrk and the server make one round's rate move by up to 15 % for the same
+# load (measured: the same page against itself, one-second rounds), so the
+# ratio is taken over many short rounds rather than a few long ones.
+PAIRED_ROUNDS = 8
 
 
 def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=None) -> list[Row]:
@@ -185,11 +189,12 @@ def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=N
                 script=run.script,
             )  # fmt: skip
         else:
-            result, paired = _measure_paired(
+            result, paired, ratios = _measure_paired(
                 run, baseline, base_url, concurrency, duration / PAIRED_ROUNDS
             )
         row = Row(run.scenario, concurrency, result, baseline=run.baseline)
         row.paired_baseline_rate = paired.requests_per_s if paired else None
+        row.paired_ratios = ratios if paired else []
         rows.append(row)
         print(
             f"  {run.scenario:<16} c={concurrency:<3} {result.requests_per_s:>9,.0f} req/s"
@@ -202,10 +207,12 @@ def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=N
 
 
 def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, each: float):
-    """``PAIRED_ROUNDS`` rounds of baseline then run; both combined over their rounds."""
+    """``PAIRED_ROUNDS`` rounds of baseline and run, in the order B V V B ...;
+    both combined over their rounds, and the ratio of each round's pair."""
     ours, theirs = [], []
-    for _ in range(PAIRED_ROUNDS):
-        for target, results in ((baseline, theirs), (run, ours)):
+    for round_number in range(PAIRED_ROUNDS):
+        pair = [(baseline, theirs), (run, ours)]
+        for target, results in pair if round_number % 2 == 0 else reversed(pair):
             results.append(
                 wrk.run(
                     (target.base_url or base_url) + target.path,
@@ -215,7 +222,12 @@ def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, ea
                     script=target.script,
                 )  # fmt: skip
             )
-    return wrk.combine(ours), wrk.combine(theirs)
+    ratios = [
+        mine.requests_per_s / other.requests_per_s
+        for mine, other in zip(ours, theirs, strict=True)
+        if other.requests_per_s
+    ]
+    return wrk.combine(ours), wrk.combine(theirs), ratios
 
 
 def main(argv: list[str] | None = None) -> int:

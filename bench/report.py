@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +24,7 @@ class Row:
     baseline: str | None = None
     # the baseline measured in rounds interleaved with this row's (see __main__._measure)
     paired_baseline_rate: float | None = None
+    paired_ratios: list[float] = field(default_factory=list)  # each round's pair
     ratio_ceiling: float | None = None
     ratio_nginx: float | None = None
     ratio_baseline: float | None = None
@@ -37,6 +38,7 @@ class Row:
             "ratio_nginx": self.ratio_nginx,
             "baseline": self.baseline,
             "paired_baseline_rate": self.paired_baseline_rate,
+            "paired_ratios": [round(r, 4) for r in self.paired_ratios],
             "ratio_baseline": self.ratio_baseline,
         }
 
@@ -68,6 +70,15 @@ def goal_check(rows: list[Row]) -> dict:
     return {**GOAL, "ratio": row.ratio_ceiling, "p99_ms": row.result.p99_ms, "met": met}
 
 
+def _spread(row: Row) -> str:
+    """The middle half of the rounds' ratios: how far one round's pair is to be trusted."""
+    ratios = sorted(row.paired_ratios)
+    if len(ratios) < 4:
+        return ""
+    quarter = len(ratios) // 4
+    return f" (rounds {ratios[quarter]:.2f}-{ratios[-1 - quarter]:.2f})"
+
+
 def _ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}"
 
@@ -78,7 +89,7 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         notes = []
         if row.ratio_baseline is not None:
-            notes.append(f"{row.ratio_baseline:.2f} of {row.baseline}")
+            notes.append(f"{row.ratio_baseline:.2f} of {row.baseline}" + _spread(row))
         if row.result.errors:
             notes.append(f"{row.result.errors} errors")
         lines.append(

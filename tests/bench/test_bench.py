@@ -123,3 +123,37 @@ def test_rounds_combine_into_requests_over_time_and_the_worst_tail():
     assert combined.requests == 6400 and combined.duration_s == 8.0
     assert combined.requests_per_s == 800.0
     assert combined.p50_ms == 1.5 and combined.p99_ms == 9.0
+
+
+def test_paired_rounds_alternate_which_side_goes_first(monkeypatch):
+    """B V V B B V V B: a drift during the run falls on both sides alike."""
+    from bench import __main__ as bench_main
+    from bench.scenarios import Run
+
+    order = []
+
+    def fake_run(url, **kwargs):
+        order.append("V" if kwargs["headers"] else "B")
+        rate = 900.0 if kwargs["headers"] else 1000.0
+        return wrk.WrkResult(
+            requests_per_s=rate, p50_ms=1.0, p99_ms=2.0, requests=int(rate), duration_s=1.0
+        )
+
+    monkeypatch.setattr(bench_main.wrk, "run", fake_run)
+    monkeypatch.setattr(bench_main, "PAIRED_ROUNDS", 4)
+    run = Run("metered", "/a/", headers={"Cookie": "m=1"})
+    ours, theirs, ratios = bench_main._measure_paired(
+        run, Run("story", "/a/"), "http://127.0.0.1:1", 64, 1.0
+    )
+    assert "".join(order) == "BVVBBVVB"
+    assert ratios == [0.9] * 4
+    assert (ours.requests_per_s, theirs.requests_per_s) == (900.0, 1000.0)
+
+
+def test_the_table_shows_the_middle_half_of_the_rounds_ratios():
+    row = _row("metered", 64, 9000, baseline="story")
+    row.paired_baseline_rate = 10000.0
+    row.paired_ratios = [0.80, 0.99, 0.88, 0.91, 0.93, 0.86, 0.95, 0.90]
+    report.add_ratios([row])
+    assert "0.90 of story (rounds 0.88-0.93)" in report.table([row])
+    assert json.loads(json.dumps(row.as_dict()))["paired_ratios"][0] == 0.8
