@@ -171,9 +171,11 @@ def _story(ctx: Context) -> None:
 # minute, which a baseline measured once, earlier, would fold into the ratio,
 # and a fixed order (B V B V) would hand the drift to one side. Two cores shared
 # by wrk and the server make one round's rate move by up to 15 % for the same
-# load (measured: the same page against itself, one-second rounds), so the
-# ratio is taken over many short rounds rather than a few long ones.
-PAIRED_ROUNDS = 8
+# load (measured: the same page against itself, one-second rounds); the table
+# shows the spread of the rounds' ratios beside the ratio. Eight one-second
+# rounds were tried: a single stall of some 40 ms then made a round's p99 (and
+# so the row's, the worst round's) 50 ms where longer rounds give 3-4 ms.
+PAIRED_ROUNDS = 4
 
 
 def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=None) -> list[Row]:

@@ -8,6 +8,7 @@ and the error counters, which a result must show rather than hide.
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -114,7 +115,7 @@ def run(
         executable(),
         f"-t{max(1, min(threads, concurrency))}",
         f"-c{concurrency}",
-        f"-d{max(1, round(duration))}s",
+        f"-d{max(1, math.ceil(duration))}s",  # a paired round of 2.5 s runs 3 s
         "--latency",
         "--timeout", "5s",
     ]  # fmt: skip
