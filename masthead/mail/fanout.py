@@ -185,9 +185,11 @@ class _PageWriter:
         return self.stop_at is None
 
     def close(self) -> None:
-        if self.threads:
-            self._stopped(at=0)  # the caller gave up: commit nothing more
-            self._stop()
+        """Stop the threads once the pages already handed over are done: each
+        still commits if the pages before it did and the cursor is where it
+        expects (a page's worth of work is not thrown away when the reader of
+        pages stops early)."""
+        self._stop()
 
     def _stop(self) -> None:
         for _, pages in self.threads:

@@ -106,3 +106,55 @@ def test_refs_another_worker_already_wrote_stop_the_writers_quietly(
     assert refs == set(range(1, 11)) | {15}  # the first page; the taken one; nothing after
     send.refresh_from_db()
     assert send.cursor == 10
+
+
+_second_page_stopped = threading.Event()
+_closing = threading.Event()
+
+
+@recipient_source("numbered-after-the-stop")
+def numbered_after_the_stop(*, args: dict, after: int, limit: int) -> list[Recipient]:
+    """Numbered readers; the fourth page is read only once a writer has stopped,
+    so the fan-out learns of the stop from ``write`` and gives up early."""
+    if after == 30:
+        _second_page_stopped.wait(timeout=30)
+    last = min(after + limit, int(args["count"]))
+    return [Recipient(ref=n, address=f"reader{n}@example.org") for n in range(after + 1, last + 1)]
+
+
+def test_a_page_still_being_written_when_the_fanout_gives_up_commits(
+    site_home, settings, monkeypatch
+):
+    """The second page meets a rival's row; the fan-out hears of it while handing
+    over a later page and gives up; the first page, still being written then,
+    is committed all the same: the pages before a stop are good work."""
+    settings.MAIL_BULK_BATCH_SIZE = 10
+    _second_page_stopped.clear()
+    _closing.clear()
+    send = start("numbered-after-the-stop", 100, "in-flight")
+    BulkDelivery.objects.create(send=send, ref=15, to="reader15@example.org", context={})
+    insert = fanout._insert_deliveries
+    stopped, close = fanout._PageWriter._stopped, fanout._PageWriter.close
+
+    def first_page_once_closing(send_id, rows):
+        if rows[0].ref == 1:
+            _closing.wait(timeout=30)
+        insert(send_id, rows)
+
+    def stopped_and_told(writer, **kwargs):
+        stopped(writer, **kwargs)
+        _second_page_stopped.set()
+
+    def close_and_told(writer):
+        _closing.set()
+        close(writer)
+
+    monkeypatch.setattr(fanout, "_insert_deliveries", first_page_once_closing)
+    monkeypatch.setattr(fanout._PageWriter, "_stopped", stopped_and_told)
+    monkeypatch.setattr(fanout._PageWriter, "close", close_and_told)
+    assert bulk_fanout(send_id=send.pk) == "lost-lease"
+    assert _closing.is_set()  # it gave up early, through close()
+    refs = set(BulkDelivery.objects.filter(send=send).values_list("ref", flat=True))
+    assert refs == set(range(1, 11)) | {15}
+    send.refresh_from_db()
+    assert send.cursor == 10
