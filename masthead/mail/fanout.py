@@ -185,10 +185,12 @@ class _PageWriter:
         return self.stop_at is None
 
     def close(self) -> None:
-        """Stop the threads once the pages already handed over are done: each
-        still commits if the pages before it did and the cursor is where it
-        expects (a page's worth of work is not thrown away when the reader of
-        pages stops early)."""
+        """Stop the threads. Pages handed over before a page that found the lease
+        lost still finish (each commits only if the cursor is where it expects);
+        if the reader of pages stopped for any other reason (an exception),
+        nothing more commits."""
+        if self.threads and self.stop_at is None:
+            self._stopped(at=0)
         self._stop()
 
     def _stop(self) -> None:
@@ -220,6 +222,9 @@ class _PageWriter:
                 if not self._stops(item[0]):
                     self._write(*item)
         except BaseException as exc:
+            # Logged here as well as raised by finish(): a caller that gave up
+            # first (close()) never raises it.
+            logger.exception("A page writer of send %s failed", self.send_id)
             self._stopped(error=exc)
             while pages.get() is not None:  # let the reader finish handing over
                 pass

@@ -158,3 +158,25 @@ def test_a_page_still_being_written_when_the_fanout_gives_up_commits(
     assert refs == set(range(1, 11)) | {15}
     send.refresh_from_db()
     assert send.cursor == 10
+
+
+def test_a_writer_that_fails_says_so_in_the_log_and_to_the_caller(
+    site_home, settings, monkeypatch, caplog
+):
+    """A writer's error reaches the caller through finish() and is logged where
+    it happened, so a caller that gave up first cannot swallow it."""
+    settings.MAIL_BULK_BATCH_SIZE = 10
+    send = start("numbered", 30, "writer-fails")
+    insert = fanout._insert_deliveries
+
+    def second_page_breaks(send_id, rows):
+        if rows[0].ref == 11:
+            raise RuntimeError("disk full")
+        insert(send_id, rows)
+
+    monkeypatch.setattr(fanout, "_insert_deliveries", second_page_breaks)
+    with pytest.raises(RuntimeError, match="disk full"):
+        bulk_fanout(send_id=send.pk)
+    assert f"A page writer of send {send.pk} failed" in caplog.text
+    written = set(BulkDelivery.objects.filter(send=send).values_list("ref", flat=True))
+    assert written <= set(range(1, 11))  # nothing at or after the broken page
