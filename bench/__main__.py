@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import os
 import secrets
 import signal
@@ -172,7 +173,7 @@ def _story(ctx: Context) -> None:
 # and a fixed order (B V B V) would hand the drift to one side. Two cores shared
 # by wrk and the server make one round's rate move by up to 15 % for the same
 # load (measured: the same page against itself, one-second rounds); the table
-# shows the spread of the rounds' ratios beside the ratio. Eight one-second
+# shows the lowest and highest of the rounds' ratios beside the ratio. Eight one-second
 # rounds were tried: a single stall of some 40 ms then made a round's p99 (and
 # so the row's, the worst round's) 50 ms where longer rounds give 3-4 ms.
 PAIRED_ROUNDS = 4
@@ -251,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             env.update(module.server_env(args))
     print(
         f"bench: {setup['database']} database, {setup['cache']} cache, "
-        f"{args.workers} workers, {duration:.0f} s per run",
+        f"{args.workers} workers, {duration:.0f} s per run (a paired row: "
+        f"{PAIRED_ROUNDS} rounds of {math.ceil(duration / PAIRED_ROUNDS)} s a side)",
         flush=True,
     )
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -71,12 +71,12 @@ def goal_check(rows: list[Row]) -> dict:
 
 
 def _spread(row: Row) -> str:
-    """The middle half of the rounds' ratios: how far one round's pair is to be trusted."""
-    ratios = sorted(row.paired_ratios)
-    if len(ratios) < 4:
+    """The lowest and highest of the rounds' ratios. The row's ratio (its rounds'
+    requests over their time, against the baseline's) is a weighted mean of
+    them, so it always lies between the two."""
+    if len(row.paired_ratios) < 2:
         return ""
-    quarter = len(ratios) // 4
-    return f" (rounds {ratios[quarter]:.2f}-{ratios[-1 - quarter]:.2f})"
+    return f" (rounds {min(row.paired_ratios):.2f}-{max(row.paired_ratios):.2f})"
 
 
 def _ratio(value: float | None) -> str:
