@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 
@@ -49,6 +51,21 @@ def browser(monkeypatch) -> Iterator:
             yield instance
         finally:
             instance.close()
+            _database_connections_closed()
+
+
+def _database_connections_closed(timeout: float = 10) -> None:
+    """Close the database connections the test and the live server opened.
+
+    One left open when the test database is dropped makes PostgreSQL refuse
+    the drop ("is being accessed by other users"): the live server's request
+    threads close theirs as they end, once the browser has closed its
+    connections, so they are waited for; the test's own (it looks up emails
+    while Playwright's loop runs) is closed here."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and "process_request_thread" in thread.name:
+            thread.join(timeout)
+    connections.close_all()
 
 
 @pytest.fixture
