@@ -26,29 +26,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import BulkDelivery
+from .multiplex import InstantRecorder
 
 
 class RecordingBroken(Exception):
     """The record connection failed: no pending record's fate is known, so no
     connection may have another message accepted."""
-
-
-class InstantRecorder:
-    """A recorder whose records are in once ``add`` returns: nothing to send,
-    to poll or to wait for. The base of ``OrmRecorder``, and of a driver
-    with no database (the benchmark's ceiling, tests)."""
-
-    def pump(self) -> None:
-        pass
-
-    def fileno(self) -> None:
-        return None
-
-    def read(self) -> None:
-        pass
-
-    def settled(self) -> bool:
-        return True
 
 
 class OrmRecorder(InstantRecorder):

@@ -17,8 +17,7 @@ import time
 
 import pytest
 
-from masthead.mail.multiplex import Multiplexer, smtp_body
-from masthead.mail.recording import InstantRecorder
+from masthead.mail.multiplex import InstantRecorder, Multiplexer, smtp_body
 from masthead.mail.transport import LeaseLost, RateLimiter
 from tests.smtp_server import _free_port
 
