@@ -173,9 +173,10 @@ def _story(ctx: Context) -> None:
 # and a fixed order (B V B V) would hand the drift to one side. Two cores shared
 # by wrk and the server make one round's rate move by up to 15 % for the same
 # load (measured: the same page against itself, one-second rounds); the table
-# shows the lowest and highest of the rounds' ratios beside the ratio. Eight one-second
-# rounds were tried: a single stall of some 40 ms then made a round's p99 (and
-# so the row's, the worst round's) 50 ms where longer rounds give 3-4 ms.
+# shows the lowest and highest of the rounds' ratios beside the ratio. A row's
+# p99 is its worst round's: eight one-second rounds were tried, and one stall
+# of some 40 ms set it to 50 ms; four rounds of 3 s make that rarer, not
+# impossible (decision 0016).
 PAIRED_ROUNDS = 4
 
 

@@ -77,6 +77,29 @@ def test_a_rival_that_moved_the_cursor_stops_the_writers_quietly(site_home, sett
     assert send.cursor == 1000  # the rival's, untouched
 
 
+def first_page_waits_for(monkeypatch, event: threading.Event) -> None:
+    """The first page's rows are written only once ``event`` is set (bounded)."""
+    insert = fanout._insert_deliveries
+
+    def first_page_later(send_id, rows):
+        if rows[0].ref == 1:
+            event.wait(timeout=30)
+        insert(send_id, rows)
+
+    monkeypatch.setattr(fanout, "_insert_deliveries", first_page_later)
+
+
+def told_when_a_page_stops(monkeypatch, event: threading.Event) -> None:
+    """``event`` is set once a page has been recorded as stopped."""
+    stopped = fanout._PageWriter._stopped
+
+    def stopped_and_told(writer, **kwargs):
+        stopped(writer, **kwargs)
+        event.set()
+
+    monkeypatch.setattr(fanout._PageWriter, "_stopped", stopped_and_told)
+
+
 def test_refs_another_worker_already_wrote_stop_the_writers_quietly(
     site_home, settings, monkeypatch
 ):
@@ -86,19 +109,8 @@ def test_refs_another_worker_already_wrote_stop_the_writers_quietly(
     second stopped, is committed all the same (the order is forced here)."""
     settings.MAIL_BULK_BATCH_SIZE = 10
     second_page_stopped = threading.Event()
-    insert, stopped = fanout._insert_deliveries, fanout._PageWriter._stopped
-
-    def first_page_last(send_id, rows):
-        if rows[0].ref == 1:
-            second_page_stopped.wait(timeout=30)
-        insert(send_id, rows)
-
-    def stopped_and_told(writer, **kwargs):
-        stopped(writer, **kwargs)
-        second_page_stopped.set()
-
-    monkeypatch.setattr(fanout, "_insert_deliveries", first_page_last)
-    monkeypatch.setattr(fanout._PageWriter, "_stopped", stopped_and_told)
+    first_page_waits_for(monkeypatch, second_page_stopped)
+    told_when_a_page_stops(monkeypatch, second_page_stopped)
     send = start("numbered", 40, "taken-refs")
     BulkDelivery.objects.create(send=send, ref=15, to="reader15@example.org", context={})
     assert bulk_fanout(send_id=send.pk) == "lost-lease"
@@ -133,24 +145,14 @@ def test_a_page_still_being_written_when_the_fanout_gives_up_commits(
     _closing.clear()
     send = start("numbered-after-the-stop", 100, "in-flight")
     BulkDelivery.objects.create(send=send, ref=15, to="reader15@example.org", context={})
-    insert = fanout._insert_deliveries
-    stopped, close = fanout._PageWriter._stopped, fanout._PageWriter.close
-
-    def first_page_once_closing(send_id, rows):
-        if rows[0].ref == 1:
-            _closing.wait(timeout=30)
-        insert(send_id, rows)
-
-    def stopped_and_told(writer, **kwargs):
-        stopped(writer, **kwargs)
-        _second_page_stopped.set()
+    first_page_waits_for(monkeypatch, _closing)
+    told_when_a_page_stops(monkeypatch, _second_page_stopped)
+    close = fanout._PageWriter.close
 
     def close_and_told(writer):
         _closing.set()
         close(writer)
 
-    monkeypatch.setattr(fanout, "_insert_deliveries", first_page_once_closing)
-    monkeypatch.setattr(fanout._PageWriter, "_stopped", stopped_and_told)
     monkeypatch.setattr(fanout._PageWriter, "close", close_and_told)
     assert bulk_fanout(send_id=send.pk) == "lost-lease"
     assert _closing.is_set()  # it gave up early, through close()
