@@ -1,15 +1,46 @@
-"""A Set-Cookie header value without building an ``HttpResponse``.
+"""Cookies on the page cache's hit path, without building a request or a response.
 
-The page cache answers hits outside Django and still sets cookies (the meter,
-a CSRF secret); these must be the headers ``HttpResponse.set_cookie`` writes,
-attribute for attribute.
+The page cache answers hits outside Django and still reads cookies (the
+session's, to step aside; the meter's; a CSRF secret) and sets them (the
+meter, a CSRF secret). What it reads must be what Django's ``parse_cookie``
+reads, and what it sets the header ``HttpResponse.set_cookie`` writes,
+attribute for attribute; both are here in fewer steps, since every cached
+story hit pays for them (tests compare them with Django's).
 """
 
 from __future__ import annotations
 
 import time
 
+from django.http.cookie import parse_cookie
 from django.utils.http import http_date
+
+
+def cookies_parse(header: str) -> dict[str, str]:
+    """``django.http.cookie.parse_cookie(header)``, the same dict.
+
+    Django unquotes each value through ``http.cookies._unquote``, which leaves
+    a value without a double quote as it is; a header without one (nearly
+    every header: none of our cookies is quoted) is split here without that
+    call per cookie, and any other goes to Django.
+    """
+    if '"' in header:
+        return parse_cookie(header)
+    if ";" not in header:  # one cookie: the meter reader's usual header
+        key, sep, value = header.partition("=")
+        if not sep:
+            key, value = "", key
+        key, value = key.strip(), value.strip()
+        return {key: value} if key or value else {}
+    cookies: dict[str, str] = {}
+    for chunk in header.split(";"):
+        key, sep, value = chunk.partition("=")
+        if not sep:
+            key, value = "", key
+        key, value = key.strip(), value.strip()
+        if key or value:
+            cookies[key] = value
+    return cookies
 
 
 def set_cookie_value(
@@ -20,12 +51,34 @@ def set_cookie_value(
 
     Written out rather than built with ``SimpleCookie`` (five times slower),
     which is safe for values that need no quoting: both callers (the meter's
-    and a CSRF secret) use only characters that need none.
+    and a CSRF secret) use only characters that need none. The attributes
+    after the value change once a second at most (``expires``), so they are
+    written once a second per set of arguments.
     """
-    parts = [f" {name}={value}"]
+    second = int(time.time())
+    if _tails_second[0] != second:
+        _tails.clear()
+        _tails_second[0] = second
+    key = (max_age, secure, httponly, samesite, path, domain)
+    tail = _tails.get(key)
+    if tail is None:
+        tail = _tails[key] = _attributes(second, *key)
+    return f" {name}={value}; {tail}"
+
+
+_tails: dict[tuple, str] = {}
+_tails_second = [0]
+
+
+def _attributes(
+    second: int, max_age: int, secure: bool, httponly: bool, samesite: str | None, path: str,
+    domain: str | None,
+) -> str:  # fmt: skip
+    """The attributes in the order ``HttpResponse.set_cookie`` writes them."""
+    parts = []
     if domain:
         parts.append(f"Domain={domain}")
-    parts.append(f"expires={_expires(max_age)}")
+    parts.append(f"expires={http_date(second + max_age)}")
     if httponly:
         parts.append("HttpOnly")
     parts.append(f"Max-Age={max_age}")
@@ -35,16 +88,3 @@ def set_cookie_value(
     if secure:
         parts.append("Secure")
     return "; ".join(parts)
-
-
-_expires_cache: dict[tuple[int, int], str] = {}
-
-
-def _expires(max_age: int) -> str:
-    """``http_date(now + max_age)``, computed once a second."""
-    key = (int(time.time()), max_age)
-    found = _expires_cache.get(key)
-    if found is None:
-        _expires_cache.clear()
-        found = _expires_cache[key] = http_date(key[0] + max_age)
-    return found

@@ -45,10 +45,9 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http.cookie import parse_cookie
 
 from masthead.analytics.hits import pagecache_hit as story_view_record
-from masthead.core.cookies import set_cookie_value
+from masthead.core.cookies import cookies_parse, set_cookie_value
 from masthead.core.generation import generation_current, generation_start, watch
 from masthead.metering.meter import meter_hit
 
@@ -115,7 +114,7 @@ class PageCacheApp:
                 return self.app(environ, start_response)
             query = {"page": match[1]}
         raw_cookies = environ.get("HTTP_COOKIE")
-        cookies = parse_cookie(raw_cookies) if raw_cookies else {}
+        cookies = cookies_parse(raw_cookies) if raw_cookies else {}
         if self.session_cookie in cookies or self.messages_cookie in cookies:
             return self.app(environ, start_response)
         scheme = self._scheme(environ)
@@ -205,7 +204,7 @@ class PageCacheApp:
     def _fragment(self, environ, start_response, path: str):
         """From this process's fragment table while fresh; else Django, kept if it allows."""
         raw_cookies = environ.get("HTTP_COOKIE")
-        cookies = parse_cookie(raw_cookies) if raw_cookies else {}
+        cookies = cookies_parse(raw_cookies) if raw_cookies else {}
         scheme = self._scheme(environ)
         generation = generation_current()
         if (
