@@ -5,6 +5,7 @@ readers are answered by ``masthead.pagecache.app`` without entering Django;
 everything else (and every miss) is Django itself.
 """
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -21,3 +22,9 @@ def _build():
 
 
 application = _build()
+
+# What is loaded by now (Django, Wagtail, our modules: some 200,000 objects)
+# lives as long as the process. Frozen, it is left out of the collector's
+# full passes, which took ~100 ms each on a 2-core machine (a stall for every
+# request the worker holds) and now scan only what came after.
+gc.freeze()

@@ -20,6 +20,7 @@ from masthead.metering.meter import (
     meter_cookie_kwargs,
     meter_decide,
     meter_dump,
+    meter_hit,
     meter_load,
     meter_policy,
 )
@@ -96,6 +97,20 @@ def test_cookie_attributes(settings):
         "secure": True,
         "path": "/",
     }
+
+
+@pytest.mark.django_db
+def test_the_hit_path_follows_a_changed_secret_key_and_secure_flag(settings):
+    """``meter_hit`` keeps the two settings it reads; a change to either (a test's
+    override) is obeyed from the next hit on, not after a restart."""
+    _, first = meter_hit({}, 7)
+    assert not first.endswith("Secure")
+    settings.SESSION_COOKIE_SECURE = True
+    settings.SECRET_KEY = "another secret key for the meter's hit path, 50 chars+"
+    allowed, header = meter_hit({}, 7)
+    assert allowed and header.endswith("; Secure")
+    value = header.split(";")[0].split("=", 1)[1]
+    assert meter_load(value, now=time.time(), policy=meter_policy()).reads.keys() == {7}
 
 
 @pytest.mark.django_db
