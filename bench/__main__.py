@@ -174,9 +174,9 @@ def _story(ctx: Context) -> None:
 # by wrk and the server make one round's rate move by up to 15 % for the same
 # load (measured: the same page against itself, one-second rounds); the table
 # shows the lowest and highest of the rounds' ratios beside the ratio. A row's
-# p99 is its worst round's: eight one-second rounds were tried, and one stall
-# of some 40 ms set it to 50 ms; four rounds of 3 s make that rarer, not
-# impossible (decision 0016).
+# p50 and p99 are those of all its rounds' requests together (``wrk.combine``
+# pools each round's grid of percentiles); each round's own p99 is in the JSON
+# and, when the worst is above the row's, on the row's progress line.
 PAIRED_ROUNDS = 4
 
 
@@ -204,6 +204,11 @@ def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=N
             f"  {run.scenario:<16} c={concurrency:<3} {result.requests_per_s:>9,.0f} req/s"
             f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
             + (f"  ({paired.requests_per_s:,.0f} for {run.baseline} alongside)" if paired else "")
+            + (
+                f"  (worst round's p99 {max(result.round_p99_ms):.2f} ms)"
+                if result.round_p99_ms and max(result.round_p99_ms) > result.p99_ms
+                else ""
+            )
             + (f"  ({result.errors} errors)" if result.errors else ""),
             flush=True,
         )

@@ -125,6 +125,57 @@ def test_rounds_combine_into_requests_over_time_and_the_worst_tail():
     assert combined.p50_ms == 1.5 and combined.p99_ms == 9.0
 
 
+def test_a_report_with_the_grid_of_percentiles_gives_wrks_own_percentiles_back():
+    result = wrk.parse(sample("wrk_grid.txt"))
+    assert len(result.grid) == 99 + 190  # every 1 %, and every 0.05 % from 90 to 99.95
+    combined = wrk.combine([result])
+    assert combined.p50_ms == pytest.approx(result.p50_ms, abs=0.01)  # 16.02 ms printed
+    assert combined.p99_ms == pytest.approx(result.p99_ms, abs=0.01)  # 32.77 ms printed
+
+
+def _round(requests: int, fast_us: int, slow_us: int, slow_percent: float) -> wrk.WrkResult:
+    """A round whose slowest ``slow_percent`` of requests took ``slow_us``."""
+    grid = [(step / 20, fast_us if step / 20 <= 100 - slow_percent else slow_us)
+            for step in range(20, 2000) if step % 20 == 0 or step >= 1800]  # fmt: skip
+    p99 = (slow_us if slow_percent >= 1 else fast_us) / 1000
+    return wrk.WrkResult(requests_per_s=requests, p50_ms=fast_us / 1000, p99_ms=p99,
+                         requests=requests, duration_s=1.0, grid=grid)  # fmt: skip
+
+
+def test_rounds_pool_their_requests_into_one_tail_not_the_worst_rounds():
+    """9,000 requests at 1 ms and 1,000 of which 5 % took 50 ms: 50 of 10,000
+    requests are slow, so the p99 of them all is 2 ms, where the worst round's
+    p99 is 50 ms (still reported, per round)."""
+    rounds = [_round(9000, 1000, 1000, 0), _round(1000, 2000, 50_000, 5)]
+    combined = wrk.combine(rounds)
+    assert combined.p50_ms == 1.0
+    assert combined.p99_ms == 2.0
+    assert combined.round_p99_ms == [1.0, 50.0]
+    rounds = [_round(9000, 1000, 1000, 0), _round(1000, 2000, 50_000, 20)]  # 200 slow
+    assert wrk.combine(rounds).p99_ms == 50.0
+
+
+def test_every_run_carries_the_grid_hook_after_a_scenarios_own_script(monkeypatch, tmp_path):
+    scenario_script = tmp_path / "signup.lua"
+    scenario_script.write_text('wrk.method = "POST"\n')
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        seen["script"] = Path(command[command.index("-s") + 1]).read_text()
+
+        class Done:
+            returncode, stdout, stderr = 0, sample("wrk_grid.txt"), ""
+
+        return Done()
+
+    monkeypatch.setattr(wrk, "executable", lambda: "wrk")
+    monkeypatch.setattr(wrk.subprocess, "run", fake_run)
+    result = wrk.run("http://127.0.0.1:9/", concurrency=8, duration=1, script=str(scenario_script))
+    assert seen["script"].startswith('wrk.method = "POST"\n')
+    assert "function done(summary, latency, requests)" in seen["script"]
+    assert result.grid
+
+
 def test_paired_rounds_alternate_which_side_goes_first(monkeypatch):
     """B V V B B V V B: a drift during the run falls on both sides alike."""
     from bench import __main__ as bench_main
