@@ -37,6 +37,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="runs of ~3 s (whole < 2 min)")
     parser.add_argument("--duration", type=float, help="seconds per run (default 10, quick 3)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=PAIRED_ROUNDS,
+        help=f"paired rounds a side in a compared row, which share --duration "
+        f"(default {PAIRED_ROUNDS}; more narrows a ratio's noise)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure and ratio to this file")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in the data dir)")
     parser.add_argument(
@@ -240,7 +247,9 @@ def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, ea
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PAIRED_ROUNDS  # noqa: PLW0603 - one run's setting, read by the measuring loop
     args = parse_args(argv)
+    PAIRED_ROUNDS = max(1, args.rounds)
     wrk.executable()  # fail early and clearly
     duration = args.duration or (3.0 if args.quick else 10.0)
     warmup = 1.0 if args.quick else 3.0
