@@ -57,6 +57,7 @@ class WrkResult:
     duration_s: float
     socket_errors: int = 0
     non_2xx: int = 0
+    timeouts: int = 0  # counted in requests, absent from the latency histogram
     percentiles_ms: dict[str, float] = field(default_factory=dict)
     # (percent, latency in µs) on wrk's grid, when printed: what ``combine`` pools
     grid: list[tuple[float, int]] = field(default_factory=list, repr=False)
@@ -82,7 +83,7 @@ def combine(results: list[WrkResult]) -> WrkResult:
     rate = (
         requests / duration if duration else sum(r.requests_per_s for r in results) / len(results)
     )
-    if all(r.grid and r.requests for r in results):
+    if all(_poolable(r) for r in results):
         p50_ms, p99_ms = pooled_ms(results, 50), pooled_ms(results, 99)
     else:
         p50_ms = sorted(results, key=lambda r: r.p50_ms)[len(results) // 2].p50_ms
@@ -95,21 +96,31 @@ def combine(results: list[WrkResult]) -> WrkResult:
         duration_s=duration,
         socket_errors=sum(r.socket_errors for r in results),
         non_2xx=sum(r.non_2xx for r in results),
+        timeouts=sum(r.timeouts for r in results),
         round_p99_ms=[r.p99_ms for r in results],
     )
+
+
+def _poolable(result: WrkResult) -> bool:
+    """A grid to pool: printed, with latencies in it (wrk prints 0 for an empty
+    histogram), and requests it accounts for."""
+    return bool(result.grid) and result.grid[-1][1] > 0 and result.requests > result.timeouts
 
 
 def pooled_ms(results: list[WrkResult], percent: float) -> float:
     """The lowest latency that ``percent`` of all the rounds' requests together
     are known not to exceed: each round is taken to have only the share its
     grid vouches for at or below a latency (never more), so the figure errs
-    high, by at most the grid's step (0.05 % of requests near the tail)."""
-    wanted = percent / 100.0 * sum(r.requests for r in results)
+    high, by at most the grid's step (0.05 % of requests near the tail). A
+    request wrk timed out is in its count but not in its histogram: it is
+    left out here too, as wrk's own percentiles leave it out (and reports it
+    as an error)."""
+    wanted = percent / 100.0 * sum(r.requests - r.timeouts for r in results)
     for candidate in sorted({us for r in results for _, us in r.grid}):
         below = 0.0
         for result in results:
             share = max((p for p, us in result.grid if us <= candidate), default=0.0)
-            below += share / 100.0 * result.requests
+            below += share / 100.0 * (result.requests - result.timeouts)
         if below >= wanted - 1e-9:
             return candidate / 1000.0
     return max(us for r in results for _, us in r.grid) / 1000.0
@@ -141,6 +152,7 @@ def parse(output: str) -> WrkResult:
         requests=requests,
         duration_s=duration,
         socket_errors=sum(int(n) for n in socket.groups()) if socket else 0,
+        timeouts=int(socket[4]) if socket else 0,
         non_2xx=int(non_2xx[1]) if non_2xx else 0,
         percentiles_ms=percentiles,
         grid=grid,

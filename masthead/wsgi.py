@@ -26,5 +26,7 @@ application = _build()
 # What is loaded by now (Django, Wagtail, our modules: some 200,000 objects)
 # lives as long as the process. Frozen, it is left out of the collector's
 # full passes, which took ~100 ms each on a 2-core machine (a stall for every
-# request the worker holds) and now scan only what came after.
+# request the worker holds) and now scan only what came after. Collected
+# first, so that no garbage from start-up is kept for good.
+gc.collect()
 gc.freeze()

@@ -56,18 +56,20 @@ def set_cookie_value(
     written once a second per set of arguments.
     """
     second = int(time.time())
-    if _tails_second[0] != second:
-        _tails.clear()
-        _tails_second[0] = second
+    tails_second, tails = _tails[0]
+    if tails_second != second:
+        # A new table, swapped in whole: a thread still in the last second
+        # writes into the old one, never an old expiry into the new.
+        tails = {}
+        _tails[0] = (second, tails)
     key = (max_age, secure, httponly, samesite, path, domain)
-    tail = _tails.get(key)
+    tail = tails.get(key)
     if tail is None:
-        tail = _tails[key] = _attributes(second, *key)
+        tail = tails[key] = _attributes(second, *key)
     return f" {name}={value}; {tail}"
 
 
-_tails: dict[tuple, str] = {}
-_tails_second = [0]
+_tails: list[tuple[int, dict[tuple, str]]] = [(0, {})]  # (the second, its attributes)
 
 
 def _attributes(

@@ -119,8 +119,8 @@ def _verified(
     if not cookie_value or len(cookie_value) > 4000:
         return None
     signed, _, mac = cookie_value.rpartition(".")
-    if signed[: len(_PREFIX)] != _PREFIX:
-        return None
+    if signed[: len(_PREFIX)] != _PREFIX or not mac.isascii():
+        return None  # (compare_digest raises on a non-ASCII string: a 500, not a no)
     state = keyed.copy()
     state.update(signed.encode())
     if not hmac.compare_digest(mac, _encoded(state.digest())):
@@ -251,7 +251,9 @@ def meter_cookie_kwargs(policy: MeterPolicy) -> dict:
 # the generation after its commit, so the page cache's hits and Django's
 # renders obey a new allowance from the next request on, in every process.
 
-_memo: list = [None, None]  # [the settings object the policy was made from, the policy]
+# (the settings object the policy was made from, the policy): one tuple, replaced
+# whole, so that two threads can never pair one's settings with the other's policy
+_memo: list = [(None, None)]
 _site_settings: list = []  # SiteSettings, imported on first use (core's models load after us)
 
 
@@ -262,10 +264,11 @@ def meter_policy() -> MeterPolicy:
 
         _site_settings.append(SiteSettings)
     site = _site_settings[0].shared()
-    if _memo[0] is not site:
-        _memo[1] = MeterPolicy(allowance=site.meter_allowance, period_days=site.meter_period_days)
-        _memo[0] = site
-    return _memo[1]
+    made_from, policy = _memo[0]
+    if made_from is not site:
+        policy = MeterPolicy(allowance=site.meter_allowance, period_days=site.meter_period_days)
+        _memo[0] = (site, policy)
+    return policy
 
 
 # The two settings a cached story hit reads, kept here: a lookup through

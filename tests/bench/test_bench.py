@@ -155,6 +155,20 @@ def test_rounds_pool_their_requests_into_one_tail_not_the_worst_rounds():
     assert wrk.combine(rounds).p99_ms == 50.0
 
 
+def test_requests_wrk_timed_out_are_left_out_of_the_pooled_tail_as_wrk_leaves_them_out():
+    slow = _round(1000, 2000, 50_000, 50)
+    slow.timeouts = 900  # 100 requests in its histogram, 50 of them slow
+    combined = wrk.combine([_round(9000, 1000, 1000, 0), slow])
+    assert combined.timeouts == 900
+    assert combined.p99_ms == 2.0  # 9,100 requests with a latency, 50 slow: under 1 %
+
+
+def test_a_round_without_latencies_falls_back_to_the_worst_rounds_p99():
+    empty = _round(10, 0, 0, 0)  # wrk printed 0 everywhere: an empty histogram
+    empty.p99_ms = 7.0
+    assert wrk.combine([_round(9000, 1000, 1000, 0), empty]).p99_ms == 7.0
+
+
 def test_every_run_carries_the_grid_hook_after_a_scenarios_own_script(monkeypatch, tmp_path):
     scenario_script = tmp_path / "signup.lua"
     scenario_script.write_text('wrk.method = "POST"\n')

@@ -66,6 +66,7 @@ def test_the_period_rolls():
         "2.b:6b06c11c.AAAAAAAAAAAAAAAA",
         "1.zz:zz.x" * 3,
         "x" * 5000,
+        "1.a.\u00e9",  # a non-ASCII signature (latin-1 header bytes)
     ],
 )
 def test_malformed_cookies_load_empty(cookie):

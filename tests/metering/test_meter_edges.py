@@ -16,6 +16,7 @@ from masthead.metering.meter import (
     Meter,
     MeterPolicy,
     _mac,
+    _reads_of,
     meter_check,
     meter_cookie_kwargs,
     meter_decide,
@@ -169,3 +170,36 @@ def test_the_appended_cookie_is_the_one_a_full_rewrite_writes():
         assert meter_decide(cookie, story, policy=policy, now=NOW) == expected, (cookie, story)
         appended += expected[1] is not None and cookie is not None and len(cookie) > 30
     assert appended > 300  # the appending path was taken, not only the rewrite
+
+
+def _reads_the_long_way(payload: str, now: float, policy: MeterPolicy):
+    """The parse as a plain loop over every read, the reference for the
+    one-read shortcut in ``_reads_of`` (which ``meter_load`` uses too, so the
+    comparison above cannot catch a fault in it)."""
+    reads, entries, in_order, last = {}, payload.split("-"), True, 0
+    try:
+        for entry in entries:
+            story, _, first = entry.partition(":")
+            story_id, read_at = int(story, 16), int(first, 16)
+            if now - policy.period_seconds < read_at <= now + 300:
+                reads[story_id] = read_at
+            in_order, last = in_order and read_at >= last, read_at
+    except ValueError:
+        return None
+    return reads, (last if in_order and len(reads) == len(entries) else -1)
+
+
+def test_a_payload_of_one_read_parses_as_the_loop_parses_it():
+    rng = random.Random(20261202)
+    period = POLICY.period_seconds
+    times = [NOW - period - 1, NOW - period, NOW - period + 1, NOW, NOW + 300, NOW + 301, 0]
+    malformed = ["", ":", "7", "7:", ":6b0e", "7:zz", "zz:6b0e", "7:6b0e:1", " 7:6b0e"]
+    for _ in range(3000):
+        if rng.random() < 0.2:
+            payload = rng.choice(malformed)
+        else:
+            payload = f"{rng.randrange(0, 300):x}:{rng.choice(times):x}"
+            if rng.random() < 0.3:  # and a second read, through the loop
+                payload += f"-{rng.randrange(0, 300):x}:{rng.choice(times):x}"
+        expected = _reads_the_long_way(payload, NOW, POLICY)
+        assert _reads_of(payload, NOW, POLICY) == expected, payload

@@ -125,3 +125,21 @@ def test_a_cached_walled_copy_is_private_to_the_reader(app, two_stories):
     assert WALL_TEXT in walled.text
     assert walled.header("Cache-Control") == "private, no-cache"
     assert [v for k, v in walled.headers if k.lower() == "vary"] == ["Cookie"]
+
+
+@pytest.mark.parametrize("cookie", ["1.a.é", "1.7:6b0e.\u00ff" * 2, "1.7:6b0e.AAAA\u00e9AAAA"])
+def test_a_meter_cookie_with_a_non_ascii_signature_is_a_new_reader_not_an_error(
+    app, two_stories, cookie
+):
+    """Header bytes reach WSGI as latin-1 characters; a signature of them was
+    once compared with ``compare_digest``, which raises on non-ASCII text: a
+    500 for anyone who sent one. It is a foreign meter: the reader starts
+    afresh, from the cache and through Django alike."""
+    first, _ = two_stories
+    call(app, "/")
+    call(app, first.url)  # stores the whole copy
+    for _ in range(2):  # from the cache, then again
+        answer = call(app, first.url, cookies={METER_COOKIE: cookie})
+        assert answer.status_code == 200
+        assert "Paragraph 7 of the story." in answer.text
+        assert answer.cookies()[METER_COOKIE].startswith(f"1.{first.pk:x}:")
