@@ -205,8 +205,11 @@ def meter_decide(
 
 
 def _decide(
-    cookie_value: str | None, story_id: int, policy: MeterPolicy, now: float, keyed
-) -> tuple[bool, str | None]:
+    cookie_value: str | None, story_id: int, policy: MeterPolicy, now: float,
+    keyed: hashlib.blake2b,
+) -> tuple[bool, str | None]:  # fmt: skip
+    """``meter_decide`` with what the caller already holds: the page cache's hit
+    keeps the keyed state per process (``meter_hit``)."""
     limit = policy.limit
     verified = _verified(cookie_value, keyed)
     parsed = None
