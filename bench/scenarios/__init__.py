@@ -1,6 +1,6 @@
 """Benchmark scenarios: each module here adds rows to the one table and JSON.
 
-See ``bench/README.md`` for the interface. A scenario module defines:
+A scenario module defines (the README's benchmark section lists them):
 
 - ``ORDER`` (int, optional): position in the table (pages are 10);
 - ``runs(ctx) -> list[Run]``: the wrk runs to make against ``masthead serve``;
