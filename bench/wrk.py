@@ -14,6 +14,7 @@ percentile of percentiles.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import shutil
@@ -116,11 +117,17 @@ def pooled_ms(results: list[WrkResult], percent: float) -> float:
     left out here too, as wrk's own percentiles leave it out (and reports it
     as an error)."""
     wanted = percent / 100.0 * sum(r.requests - r.timeouts for r in results)
+    # A grid's latencies rise with its percents (wrk's percentiles are
+    # monotone), so the share at or below a latency is found by bisection.
+    columns = [
+        ([us for _, us in r.grid], [p for p, _ in r.grid], r.requests - r.timeouts) for r in results
+    ]
     for candidate in sorted({us for r in results for _, us in r.grid}):
         below = 0.0
-        for result in results:
-            share = max((p for p, us in result.grid if us <= candidate), default=0.0)
-            below += share / 100.0 * (result.requests - result.timeouts)
+        for latencies, percents, requests in columns:
+            at_or_below = bisect.bisect_right(latencies, candidate)
+            if at_or_below:
+                below += percents[at_or_below - 1] / 100.0 * requests
         if below >= wanted - 1e-9:
             return candidate / 1000.0
     return max(us for r in results for _, us in r.grid) / 1000.0
