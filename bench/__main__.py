@@ -187,7 +187,10 @@ def _story(ctx: Context) -> None:
 PAIRED_ROUNDS = 4
 
 
-def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=None) -> list[Row]:
+def _measure(
+    run: Run, base_url: str, duration: float, warmup: float, baseline=None,
+    rounds: int = PAIRED_ROUNDS,
+) -> list[Row]:  # fmt: skip
     url = (run.base_url or base_url) + run.path
     if run.warm:
         wrk.run(url, concurrency=16, duration=warmup, headers=run.headers, script=run.script)
@@ -201,7 +204,7 @@ def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=N
             )  # fmt: skip
         else:
             result, paired, ratios = _measure_paired(
-                run, baseline, base_url, concurrency, duration / PAIRED_ROUNDS
+                run, baseline, base_url, concurrency, duration / rounds, rounds
             )
         row = Row(run.scenario, concurrency, result, baseline=run.baseline)
         row.paired_baseline_rate = paired.requests_per_s if paired else None
@@ -222,11 +225,14 @@ def _measure(run: Run, base_url: str, duration: float, warmup: float, baseline=N
     return rows
 
 
-def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, each: float):
-    """``PAIRED_ROUNDS`` rounds of baseline and run, in the order B V V B ...;
+def _measure_paired(
+    run: Run, baseline: Run, base_url: str, concurrency: int, each: float,
+    rounds: int = PAIRED_ROUNDS,
+):  # fmt: skip
+    """``rounds`` rounds of baseline and run, in the order B V V B ...;
     both combined over their rounds, and the ratio of each round's pair."""
     ours, theirs = [], []
-    for round_number in range(PAIRED_ROUNDS):
+    for round_number in range(rounds):
         pair = [(baseline, theirs), (run, ours)]
         for target, results in pair if round_number % 2 == 0 else reversed(pair):
             results.append(
@@ -247,9 +253,8 @@ def _measure_paired(run: Run, baseline: Run, base_url: str, concurrency: int, ea
 
 
 def main(argv: list[str] | None = None) -> int:
-    global PAIRED_ROUNDS  # noqa: PLW0603 - one run's setting, read by the measuring loop
     args = parse_args(argv)
-    PAIRED_ROUNDS = max(1, args.rounds)
+    rounds = max(1, args.rounds)
     wrk.executable()  # fail early and clearly
     duration = args.duration or (3.0 if args.quick else 10.0)
     warmup = 1.0 if args.quick else 3.0
@@ -268,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"bench: {setup['database']} database, {setup['cache']} cache, "
         f"{args.workers} workers, {duration:.0f} s per run (a paired row: "
-        f"{PAIRED_ROUNDS} rounds of {math.ceil(duration / PAIRED_ROUNDS)} s a side)",
+        f"{rounds} rounds of {math.ceil(duration / rounds)} s a side)",
         flush=True,
     )
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -325,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                     module.prepare(ctx)
                 for run in module.runs(ctx):
                     rows += _measure(
-                        run, base_url, duration, warmup, baseline=measured.get(run.baseline)
+                        run, base_url, duration, warmup, measured.get(run.baseline), rounds
                     )
                     measured[run.scenario] = run
             for name, port in ((CEILING, ports[1]), (NGINX, ports[2])):

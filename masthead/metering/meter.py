@@ -99,15 +99,10 @@ def meter_load(
     keyed: hashlib.blake2b | None = None,
 ) -> Meter:
     """The meter a cookie carries, with reads outside the rolling period dropped."""
-    payload = _verified_payload(cookie_value, keyed)
+    verified = _verified(cookie_value, keyed or _keyed(settings.SECRET_KEY))
+    payload = verified[0][len(_PREFIX) :] if verified is not None else None
     parsed = _reads_of(payload, now, policy) if payload else None
     return Meter(reads=parsed[0] if parsed is not None else {})
-
-
-def _verified_payload(cookie_value: str | None, keyed: hashlib.blake2b | None) -> str | None:
-    """The cookie's payload if its MAC is ours ("" for an empty meter), else None."""
-    verified = _verified(cookie_value, keyed or _keyed(settings.SECRET_KEY))
-    return verified[0][len(_PREFIX) :] if verified is not None else None
 
 
 def _verified(

@@ -205,7 +205,6 @@ def test_paired_rounds_alternate_which_side_goes_first(monkeypatch):
         )
 
     monkeypatch.setattr(bench_main.wrk, "run", fake_run)
-    monkeypatch.setattr(bench_main, "PAIRED_ROUNDS", 4)
     run = Run("metered", "/a/", headers={"Cookie": "m=1"})
     ours, theirs, ratios = bench_main._measure_paired(
         run, Run("story", "/a/"), "http://127.0.0.1:1", 64, 1.0
@@ -213,6 +212,9 @@ def test_paired_rounds_alternate_which_side_goes_first(monkeypatch):
     assert "".join(order) == "BVVBBVVB"
     assert ratios == [0.9] * 4
     assert (ours.requests_per_s, theirs.requests_per_s) == (900.0, 1000.0)
+    order.clear()  # --rounds 6
+    bench_main._measure_paired(run, Run("story", "/a/"), "http://127.0.0.1:1", 64, 1.0, 6)
+    assert "".join(order) == "BVVBBVVBBVVB"
 
 
 def test_the_table_shows_the_range_of_the_rounds_ratios_around_the_ratio():
