@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import sys
@@ -14,6 +15,15 @@ from .wrk import WrkResult
 
 CEILING, NGINX = "python ceiling", "nginx static"
 GOAL = {"scenario": "story", "concurrency": 64, "min_ratio": 0.35, "max_p99_ms": 20.0}
+# Issue 10's second goal: a reader carrying a meter costs the page cache little.
+VARIANT_GOAL = {"scenarios": ("metered", "walled"), "baseline": "story", "min_ratio": 0.9}
+# Student's t at 97.5 % for 1..30 degrees of freedom (a two-sided 95 % interval
+# from a handful of rounds; the normal's 1.96 would claim more than they show).
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
 
 
 @dataclass
@@ -25,6 +35,9 @@ class Row:
     # the baseline measured in rounds interleaved with this row's (see __main__._measure)
     paired_baseline_rate: float | None = None
     paired_ratios: list[float] = field(default_factory=list)  # each round's pair
+    # the 95 % interval of the rounds' typical ratio (``ratio_interval``), if two or more
+    ratio_low: float | None = None
+    ratio_high: float | None = None
     ratio_ceiling: float | None = None
     ratio_nginx: float | None = None
     ratio_baseline: float | None = None
@@ -40,7 +53,31 @@ class Row:
             "paired_baseline_rate": self.paired_baseline_rate,
             "paired_ratios": [round(r, 4) for r in self.paired_ratios],
             "ratio_baseline": self.ratio_baseline,
+            "ratio_interval_95": (
+                None if self.ratio_low is None else [self.ratio_low, self.ratio_high]
+            ),
         }
+
+
+def ratio_interval(ratios: list[float]) -> tuple[float, float] | None:
+    """A 95 % interval for the ratio the paired rounds measure, or None under two rounds.
+
+    Each round's pair is one sample of the ratio; the machine's drift and
+    stalls move it by up to a fifth from one round to the next, so the row's
+    ratio alone cannot say whether it is truly above a goal. The interval is
+    Student's t over the rounds' log ratios (a ratio's noise is multiplicative:
+    0.8 and 1.25 are the same distance from 1), back on the ratio scale. It
+    narrows as ``--rounds`` grows, about as one over the square root.
+    """
+    logs = [math.log(r) for r in ratios if r > 0]
+    if len(logs) < 2:
+        return None
+    n = len(logs)
+    mean = sum(logs) / n
+    spread = math.sqrt(sum((x - mean) ** 2 for x in logs) / (n - 1))
+    t = _T975[n - 2] if n - 1 <= len(_T975) else 1.96
+    half = t * spread / math.sqrt(n)
+    return math.exp(mean - half), math.exp(mean + half)
 
 
 def add_ratios(rows: list[Row]) -> None:
@@ -57,6 +94,9 @@ def add_ratios(rows: list[Row]) -> None:
         row.ratio_baseline = round(rate / base, 4) if base else None
         if row.baseline == CEILING and row.ratio_baseline is not None:
             row.ratio_ceiling = row.ratio_baseline  # measured in interleaved rounds
+        interval = ratio_interval(row.paired_ratios)
+        if interval is not None:
+            row.ratio_low, row.ratio_high = round(interval[0], 4), round(interval[1], 4)
 
 
 def goal_check(rows: list[Row]) -> dict:
@@ -70,13 +110,43 @@ def goal_check(rows: list[Row]) -> dict:
     return {**GOAL, "ratio": row.ratio_ceiling, "p99_ms": row.result.p99_ms, "met": met}
 
 
+def variant_goals(rows: list[Row]) -> list[dict]:
+    """Each metered and walled row against ``VARIANT_GOAL``: met when its whole
+    95 % interval is at or above the goal, not met when it is wholly below,
+    and undecided when it straddles it (more rounds may settle it)."""
+    checks = []
+    for row in rows:
+        if row.scenario not in VARIANT_GOAL["scenarios"] or row.ratio_baseline is None:
+            continue
+        goal = VARIANT_GOAL["min_ratio"]
+        if row.ratio_low is None:
+            verdict = "met" if row.ratio_baseline >= goal else "not met"
+        elif row.ratio_low >= goal:
+            verdict = "met"
+        elif row.ratio_high < goal:
+            verdict = "not met"
+        else:
+            verdict = "undecided"
+        checks.append({
+            "scenario": row.scenario, "concurrency": row.concurrency,
+            "baseline": VARIANT_GOAL["baseline"], "min_ratio": goal,
+            "ratio": row.ratio_baseline, "interval_95": (
+                None if row.ratio_low is None else [row.ratio_low, row.ratio_high]
+            ), "verdict": verdict,
+        })  # fmt: skip
+    return checks
+
+
 def _spread(row: Row) -> str:
     """The lowest and highest of the rounds' ratios. The row's ratio (its rounds'
     requests over their time, against the baseline's) is a weighted mean of
     them, so it always lies between the two."""
     if len(row.paired_ratios) < 2:
         return ""
-    return f" (rounds {min(row.paired_ratios):.2f}-{max(row.paired_ratios):.2f})"
+    spread = f"rounds {min(row.paired_ratios):.2f}-{max(row.paired_ratios):.2f}"
+    if row.ratio_low is not None:
+        spread += f"; 95 % {row.ratio_low:.2f}-{row.ratio_high:.2f}"
+    return f" ({spread})"
 
 
 def _ratio(value: float | None) -> str:
@@ -141,6 +211,7 @@ def write_json(path: Path, *, rows: list[Row], setup: dict, notes: dict) -> None
         **machine(),
         "setup": setup,
         "goal": goal_check(rows),
+        "variant_goals": variant_goals(rows),
         "notes": notes,
         "runs": [row.as_dict() for row in rows],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -222,5 +223,61 @@ def test_the_table_shows_the_range_of_the_rounds_ratios_around_the_ratio():
     row.paired_baseline_rate = 10000.0
     row.paired_ratios = [0.70, 0.99, 0.78, 0.81]
     report.add_ratios([row])
-    assert "0.90 of story (rounds 0.70-0.99)" in report.table([row])
+    assert "0.90 of story (rounds 0.70-0.99; 95 % " in report.table([row])
     assert json.loads(json.dumps(row.as_dict()))["paired_ratios"][0] == 0.7
+
+
+def test_the_interval_of_two_rounds_uses_students_t_on_the_log_ratios():
+    # logs -0.1 and +0.1: mean 0, sample deviation 0.1414, t(1 df) 12.706:
+    # half-width 12.706 * 0.1414 / sqrt(2) = 1.2706 on the log scale
+    low, high = report.ratio_interval([math.exp(-0.1), math.exp(0.1)])
+    assert (low, high) == (
+        pytest.approx(math.exp(-1.2706), rel=1e-3),
+        pytest.approx(math.exp(1.2706), rel=1e-3),
+    )
+
+
+def test_the_interval_narrows_with_more_rounds_and_collapses_without_spread():
+    spread = [0.8, 1.0, 0.9, 0.95]
+    four = report.ratio_interval(spread)
+    sixteen = report.ratio_interval(spread * 4)
+    assert four[0] < sixteen[0] < 0.91 < sixteen[1] < four[1]
+    assert report.ratio_interval([0.93] * 5) == (pytest.approx(0.93), pytest.approx(0.93))
+    assert report.ratio_interval([0.9]) is None
+    assert report.ratio_interval([]) is None
+
+
+def _variant(name: str, ratios: list[float], concurrency: int = 64) -> Row:
+    row = _row(name, concurrency, 9000, baseline="story")
+    row.paired_baseline_rate = 10000.0
+    row.paired_ratios = ratios
+    return row
+
+
+def test_metered_and_walled_are_judged_by_their_whole_interval():
+    rows = [
+        _variant("metered", [0.95, 0.96, 0.94, 0.95]),  # interval wholly above 0.9
+        _variant("walled", [0.80, 0.82, 0.81, 0.80]),  # wholly below
+        _variant("metered", [0.80, 1.00, 0.85, 0.98], concurrency=16),  # straddles it
+        _variant("reread", [0.95, 0.96, 0.94, 0.95]),  # not a goal of the issue
+        _row("story", 64, 10000),
+    ]
+    report.add_ratios(rows)
+    checks = report.variant_goals(rows)
+    assert [(c["scenario"], c["concurrency"], c["verdict"]) for c in checks] == [
+        ("metered", 64, "met"),
+        ("walled", 64, "not met"),
+        ("metered", 16, "undecided"),
+    ]
+    assert checks[0]["interval_95"][0] >= 0.9 > checks[1]["interval_95"][1]
+
+
+def test_a_variant_without_rounds_is_judged_by_its_ratio(tmp_path):
+    rows = [_row("story", 64, 10000), _row("walled", 64, 8900, baseline="story")]
+    report.add_ratios(rows)
+    assert report.variant_goals(rows)[0]["verdict"] == "not met"
+    out = tmp_path / "bench.json"
+    report.write_json(out, rows=rows, setup={}, notes={})
+    data = json.loads(out.read_text())
+    assert data["variant_goals"][0]["ratio"] == 0.89
+    assert data["runs"][1]["ratio_interval_95"] is None
