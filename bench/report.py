@@ -67,7 +67,9 @@ def ratio_interval(ratios: list[float]) -> tuple[float, float] | None:
     ratio alone cannot say whether it is truly above a goal. The interval is
     Student's t over the rounds' log ratios (a ratio's noise is multiplicative:
     0.8 and 1.25 are the same distance from 1), back on the ratio scale. It
-    narrows as ``--rounds`` grows, about as one over the square root.
+    narrows as ``--rounds`` grows, about as one over the square root. It is
+    centred on the rounds' geometric mean, not on the row's ratio (all the
+    requests over all the time); with rounds of one length the two are close.
     """
     logs = [math.log(r) for r in ratios if r > 0]
     if len(logs) < 2:
