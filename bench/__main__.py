@@ -341,22 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     report.add_ratios(rows)
     print()
     print(report.table(rows))
-    goal = report.goal_check(rows)
-    if goal["met"] is not None:
-        verdict = "met" if goal["met"] else "NOT met"
-        print(
-            f"\nGoal: story at c=64 >= {goal['min_ratio']:.0%} of the Python ceiling with "
-            f"p99 < {goal['max_p99_ms']:.0f} ms: {verdict} "
-            f"({goal['ratio']:.1%}, p99 {goal['p99_ms']:.1f} ms)"
-        )
-    for check in report.variant_goals(rows):
-        interval = check["interval_95"]
-        print(
-            f"Goal: {check['scenario']} at c={check['concurrency']} >= {check['min_ratio']} of "
-            f"{check['baseline']}: {check['verdict']} ({check['ratio']:.2f}"
-            + (f"; 95 % {interval[0]:.2f}-{interval[1]:.2f}" if interval else "")
-            + ")"
-        )
+    print()
+    print("\n".join(report.goal_lines(rows)))
     for name, note in ctx.notes.items():
         print(f"{name}: {note}")
     print(

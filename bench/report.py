@@ -59,27 +59,40 @@ class Row:
         }
 
 
-def ratio_interval(ratios: list[float]) -> tuple[float, float] | None:
-    """A 95 % interval for the ratio the paired rounds measure, or None under two rounds.
+def ratio_interval(ratios: list[float], ratio: float) -> tuple[float, float] | None:
+    """A 95 % interval around a row's ``ratio`` from its rounds' ``ratios``, or
+    None with fewer than two rounds or with a round in which either side
+    served nothing (no interval can speak for that round; ``variant_goals``
+    counts it as a failure).
 
     Each round's pair is one sample of the ratio; the machine's drift and
-    stalls move it by up to a fifth from one round to the next, so the row's
-    ratio alone cannot say whether it is truly above a goal. The interval is
-    Student's t over the rounds' log ratios (a ratio's noise is multiplicative:
-    0.8 and 1.25 are the same distance from 1), back on the ratio scale. It
-    narrows as ``--rounds`` grows, about as one over the square root. It is
-    centred on the rounds' geometric mean, not on the row's ratio (all the
-    requests over all the time); with rounds of one length the two are close.
+    stalls move it from about 0.6 to 1.26 from one round to the next here, so
+    the row's ratio alone cannot say whether it is truly above a goal. The
+    interval's half-width is Student's t times the standard error of the
+    rounds' log ratios (a ratio's noise is multiplicative: 0.8 and 1.25 are
+    the same distance from 1), laid around the row's own ratio (all the
+    requests over all the time), so that the interval always holds the figure
+    printed beside it. It narrows as ``--rounds`` grows, about as one over the
+    square root.
     """
-    logs = [math.log(r) for r in ratios if r > 0]
-    if len(logs) < 2:
+    if len(ratios) < 2 or min(ratios) <= 0 or ratio <= 0:
         return None
+    logs = [math.log(r) for r in ratios]
     n = len(logs)
     mean = sum(logs) / n
     spread = math.sqrt(sum((x - mean) ** 2 for x in logs) / (n - 1))
-    t = _T975[n - 2] if n - 1 <= len(_T975) else 1.96
-    half = t * spread / math.sqrt(n)
-    return math.exp(mean - half), math.exp(mean + half)
+    half = _t975(n - 1) * spread / math.sqrt(n)
+    return ratio * math.exp(-half), ratio * math.exp(half)
+
+
+def _t975(df: int) -> float:
+    """Student's t at 97.5 % for ``df`` degrees of freedom: the table to 30,
+    beyond it the Cornish-Fisher expansion around the normal's 1.96 (within
+    0.001 of the true value from 30 on)."""
+    if df <= len(_T975):
+        return _T975[df - 1]
+    z = 1.959964
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
 def add_ratios(rows: list[Row]) -> None:
@@ -96,7 +109,11 @@ def add_ratios(rows: list[Row]) -> None:
         row.ratio_baseline = round(rate / base, 4) if base else None
         if row.baseline == CEILING and row.ratio_baseline is not None:
             row.ratio_ceiling = row.ratio_baseline  # measured in interleaved rounds
-        interval = ratio_interval(row.paired_ratios)
+        interval = (
+            ratio_interval(row.paired_ratios, row.ratio_baseline)
+            if row.ratio_baseline is not None
+            else None
+        )
         if interval is not None:
             row.ratio_low, row.ratio_high = round(interval[0], 4), round(interval[1], 4)
 
@@ -114,15 +131,18 @@ def goal_check(rows: list[Row]) -> dict:
 
 def variant_goals(rows: list[Row]) -> list[dict]:
     """Each metered and walled row against ``VARIANT_GOAL``: met when its whole
-    95 % interval is at or above the goal, not met when it is wholly below,
-    and undecided when it straddles it (more rounds may settle it)."""
+    95 % interval is at or above the goal, not met when it is wholly below (or
+    when a round of it served nothing), and undecided when it straddles the
+    goal or has no interval (one round): more rounds may settle it."""
     checks = []
+    goal = VARIANT_GOAL["min_ratio"]
     for row in rows:
         if row.scenario not in VARIANT_GOAL["scenarios"] or row.ratio_baseline is None:
             continue
-        goal = VARIANT_GOAL["min_ratio"]
-        if row.ratio_low is None:
-            verdict = "met" if row.ratio_baseline >= goal else "not met"
+        if row.paired_ratios and min(row.paired_ratios) <= 0:
+            verdict = "not met"
+        elif row.ratio_low is None:
+            verdict = "undecided"
         elif row.ratio_low >= goal:
             verdict = "met"
         elif row.ratio_high < goal:
@@ -137,6 +157,27 @@ def variant_goals(rows: list[Row]) -> list[dict]:
             ), "verdict": verdict,
         })  # fmt: skip
     return checks
+
+
+def goal_lines(rows: list[Row]) -> list[str]:
+    """The goals' verdicts as the bench prints them under its table."""
+    lines = []
+    goal = goal_check(rows)
+    if goal["met"] is not None:
+        lines.append(
+            f"Goal: story at c=64 >= {goal['min_ratio']:.0%} of the Python ceiling with "
+            f"p99 < {goal['max_p99_ms']:.0f} ms: {'met' if goal['met'] else 'NOT met'} "
+            f"({goal['ratio']:.1%}, p99 {goal['p99_ms']:.1f} ms)"
+        )
+    for check in variant_goals(rows):
+        interval = check["interval_95"]
+        lines.append(
+            f"Goal: {check['scenario']} at c={check['concurrency']} >= {check['min_ratio']} of "
+            f"{check['baseline']}: {check['verdict']} ({check['ratio']:.2f}"
+            + (f"; 95 % {interval[0]:.2f}-{interval[1]:.2f}" if interval else "; no interval")
+            + ")"
+        )
+    return lines
 
 
 def _spread(row: Row) -> str:

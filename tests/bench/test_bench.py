@@ -221,34 +221,61 @@ def test_paired_rounds_alternate_which_side_goes_first(monkeypatch):
 def test_the_table_shows_the_range_of_the_rounds_ratios_around_the_ratio():
     row = _row("metered", 64, 9000, baseline="story")
     row.paired_baseline_rate = 10000.0
-    row.paired_ratios = [0.70, 0.99, 0.78, 0.81]
+    row.paired_ratios = [0.86, 0.94, 0.88, 0.92]
     report.add_ratios([row])
-    assert "0.90 of story (rounds 0.70-0.99; 95 % " in report.table([row])
-    assert json.loads(json.dumps(row.as_dict()))["paired_ratios"][0] == 0.7
+    # the rounds' log ratios: standard deviation 0.0406, t(3 df) 3.182, over
+    # sqrt(4): half-width 0.0646, around the row's own 0.90: 0.8437-0.9600
+    assert "0.90 of story (rounds 0.86-0.94; 95 % 0.84-0.96)" in report.table([row])
+    assert (row.ratio_low, row.ratio_high) == (
+        pytest.approx(0.8437, abs=1e-4),
+        pytest.approx(0.9600, abs=1e-4),
+    )
+    assert json.loads(json.dumps(row.as_dict()))["paired_ratios"][0] == 0.86
 
 
 def test_the_interval_of_two_rounds_uses_students_t_on_the_log_ratios():
-    # logs -0.1 and +0.1: mean 0, sample deviation 0.1414, t(1 df) 12.706:
+    # logs -0.1 and +0.1: sample deviation 0.1414, t(1 df) 12.706:
     # half-width 12.706 * 0.1414 / sqrt(2) = 1.2706 on the log scale
-    low, high = report.ratio_interval([math.exp(-0.1), math.exp(0.1)])
+    low, high = report.ratio_interval([math.exp(-0.1), math.exp(0.1)], 1.0)
     assert (low, high) == (
         pytest.approx(math.exp(-1.2706), rel=1e-3),
         pytest.approx(math.exp(1.2706), rel=1e-3),
     )
 
 
-def test_the_interval_narrows_with_more_rounds_and_collapses_without_spread():
+def test_the_interval_holds_the_rows_ratio_and_narrows_with_more_rounds():
     spread = [0.8, 1.0, 0.9, 0.95]
-    four = report.ratio_interval(spread)
-    sixteen = report.ratio_interval(spread * 4)
-    assert four[0] < sixteen[0] < 0.91 < sixteen[1] < four[1]
-    assert report.ratio_interval([0.93] * 5) == (pytest.approx(0.93), pytest.approx(0.93))
-    assert report.ratio_interval([0.9]) is None
-    assert report.ratio_interval([]) is None
+    four = report.ratio_interval(spread, 0.9)
+    sixteen = report.ratio_interval(spread * 4, 0.9)
+    assert four[0] < sixteen[0] < 0.9 < sixteen[1] < four[1]
+    # laid around the row's ratio, whatever the rounds' mean
+    low, high = report.ratio_interval([1.0, 0.767] * 6, 0.9125)
+    assert low < 0.9125 < high and high / 0.9125 == pytest.approx(0.9125 / low)
+    assert report.ratio_interval([0.93] * 5, 0.93) == (pytest.approx(0.93), pytest.approx(0.93))
+    assert report.ratio_interval([0.9], 0.9) is None
+    assert report.ratio_interval([], 0.9) is None
+
+
+def test_beyond_thirty_rounds_t_still_exceeds_the_normal():
+    # Student's t at 97.5 %: 2.0395 for 31 df, 2.0227 for 39, 2.0003 for 60, 1.9799 for 120
+    for df, t in ((30, 2.042), (31, 2.0395), (39, 2.0227), (60, 2.0003), (120, 1.9799)):
+        assert report._t975(df) == pytest.approx(t, abs=1e-3)
+    logs = [-0.1, 0.1] * 20  # 40 rounds: 39 degrees of freedom
+    low, high = report.ratio_interval([math.exp(x) for x in logs], 1.0)
+    deviation = math.sqrt(sum(x * x for x in logs) / 39)
+    assert math.log(high) == pytest.approx(2.0227 * deviation / math.sqrt(40), rel=1e-3)
+
+
+def test_a_round_that_served_nothing_has_no_interval_and_fails_the_goal():
+    assert report.ratio_interval([0.0, 0.95, 0.96, 0.94], 0.71) is None
+    row = _variant("metered", [0.0, 0.95, 0.96, 0.94])
+    report.add_ratios([row])
+    assert report.variant_goals([row])[0]["verdict"] == "not met"
 
 
 def _variant(name: str, ratios: list[float], concurrency: int = 64) -> Row:
-    row = _row(name, concurrency, 9000, baseline="story")
+    """A variant row whose rate against its baseline is its rounds' mean (rounds of one length)."""
+    row = _row(name, concurrency, 10000 * sum(ratios) / len(ratios), baseline="story")
     row.paired_baseline_rate = 10000.0
     row.paired_ratios = ratios
     return row
@@ -270,14 +297,25 @@ def test_metered_and_walled_are_judged_by_their_whole_interval():
         ("metered", 16, "undecided"),
     ]
     assert checks[0]["interval_95"][0] >= 0.9 > checks[1]["interval_95"][1]
+    assert checks[2]["interval_95"][0] < 0.9 <= checks[2]["interval_95"][1]
 
 
-def test_a_variant_without_rounds_is_judged_by_its_ratio(tmp_path):
-    rows = [_row("story", 64, 10000), _row("walled", 64, 8900, baseline="story")]
+def test_the_goal_lines_under_the_table(tmp_path):
+    rows = [
+        _row("story", 64, 12000, p99=6.0),
+        _row(CEILING, 64, 20000),
+        _variant("metered", [0.86, 0.94, 0.88, 0.92]),
+        _variant("walled", [0.93]),  # one round: no interval to judge by
+    ]
     report.add_ratios(rows)
-    assert report.variant_goals(rows)[0]["verdict"] == "not met"
+    assert report.goal_lines(rows) == [
+        "Goal: story at c=64 >= 35% of the Python ceiling with p99 < 20 ms: met (60.0%, p99 6.0 ms)",
+        "Goal: metered at c=64 >= 0.9 of story: undecided (0.90; 95 % 0.84-0.96)",
+        "Goal: walled at c=64 >= 0.9 of story: undecided (0.93; no interval)",
+    ]
     out = tmp_path / "bench.json"
     report.write_json(out, rows=rows, setup={}, notes={})
     data = json.loads(out.read_text())
-    assert data["variant_goals"][0]["ratio"] == 0.89
-    assert data["runs"][1]["ratio_interval_95"] is None
+    assert [c["verdict"] for c in data["variant_goals"]] == ["undecided", "undecided"]
+    assert data["variant_goals"][0]["interval_95"] == [0.8437, 0.96]
+    assert data["runs"][3]["ratio_interval_95"] is None
