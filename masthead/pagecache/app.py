@@ -105,6 +105,11 @@ class PageCacheApp:
         path = environ.get("PATH_INFO", "/")
         if path.startswith(BYPASS_PREFIXES) or "HTTP_AUTHORIZATION" in environ:
             return self.app(environ, start_response)
+        if "#" in path or "?" in path:
+            # Only a percent-encoded %23 or %3F puts these in a path, and a key
+            # built from one could name a stored copy ("/story/#whole", a
+            # story's whole text past the meter) or another page's query.
+            return self.app(environ, start_response)
         if path in self.fragment_paths:
             return self._fragment(environ, start_response, path)
         query = environ.get("QUERY_STRING", "")

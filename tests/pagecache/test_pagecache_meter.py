@@ -143,3 +143,22 @@ def test_a_meter_cookie_with_a_non_ascii_signature_is_a_new_reader_not_an_error(
         assert answer.status_code == 200
         assert "Paragraph 7 of the story." in answer.text
         assert answer.cookies()[METER_COOKIE].startswith(f"1.{first.pk:x}:")
+
+
+@pytest.mark.parametrize("suffix", ["%23whole", "%23walled", "%23", "%3F", "%3Fpage=2"])
+def test_a_percent_encoded_hash_or_question_mark_names_no_stored_copy(app, two_stories, suffix):
+    """``%23whole`` arrives as ``#whole`` in PATH_INFO: were the path a key as it
+    stands, it would name the story's stored whole copy, its text past the
+    meter for anyone with the link. Such paths go to Django, which knows no
+    such page."""
+    first, second = two_stories
+    meter = _reader_over_the_allowance(app, first, second)
+    call(app, first.url)  # a new reader: the first story's whole copy is stored
+    assert (
+        "Paragraph 7 of the story." not in call(app, second.url, cookies={METER_COOKIE: meter}).text
+    )
+    for story in (first, second):
+        for cookies in ({METER_COOKIE: meter}, None):
+            answer = call(app, story.url + suffix, cookies=cookies)
+            assert answer.status_code == 404, (story.url + suffix, answer.status_code)
+            assert "Paragraph 7 of the story." not in answer.text
