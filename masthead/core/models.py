@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import logging
 import time
 
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -20,6 +21,7 @@ from .generation import generation_bump_on_commit, generation_current
 KEEP_SECONDS = 30.0
 _loaded: dict[str, tuple[str, float, SiteSettings]] = {}
 _clock = time.monotonic
+logger = logging.getLogger(__name__)
 
 
 def site_settings_forget() -> None:
@@ -114,7 +116,22 @@ class SiteSettings(BaseGenericSetting):
             return super()._get_or_create()
         loaded = _loaded.get("site")
         if loaded is None or loaded[0] != generation or loaded[1] < _clock():
-            loaded = (generation, _clock() + KEEP_SECONDS, super()._get_or_create())
+            try:
+                loaded = (generation, _clock() + KEEP_SECONDS, super()._get_or_create())
+            except DatabaseError:
+                if loaded is None:
+                    raise
+                # The database is away: a cached story hit (the meter reads its
+                # policy here) must not become a 500 for want of a row that has
+                # most likely not changed. The last copy serves until the next
+                # try, one interval on, so a hit never waits on a dead server.
+                logger.warning(
+                    "site settings: the database is unreachable; serving this "
+                    "process's last copy, next try in %.0f s",
+                    KEEP_SECONDS,
+                    exc_info=True,
+                )
+                loaded = (generation, _clock() + KEEP_SECONDS, loaded[2])
             _loaded["site"] = loaded
         return loaded[2]
 

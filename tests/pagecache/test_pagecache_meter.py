@@ -162,3 +162,36 @@ def test_a_percent_encoded_hash_or_question_mark_names_no_stored_copy(app, two_s
             answer = call(app, story.url + suffix, cookies=cookies)
             assert answer.status_code == 404, (story.url + suffix, answer.status_code)
             assert "Paragraph 7 of the story." not in answer.text
+
+
+def test_with_the_database_away_a_cached_story_still_meters_from_the_last_settings(
+    app, two_stories, monkeypatch, caplog
+):
+    """The meter's policy comes from the site settings row, read again every
+    ``KEEP_SECONDS``: a failed read must not turn every metered hit into a
+    500. The last copy serves, the failure is logged, and the next try waits
+    an interval (a hit never waits on a dead server twice)."""
+    from django.db import OperationalError
+    from wagtail.contrib.settings.models import BaseGenericSetting
+
+    from masthead.core import models as core_models
+
+    first, second = two_stories
+    meter = _reader_over_the_allowance(app, first, second)
+    tries = []
+
+    def unreachable(cls):
+        tries.append(cls)
+        raise OperationalError("connection refused")
+
+    later = core_models._clock() + 3600  # the process's copy is past its time
+    monkeypatch.setattr(core_models, "_clock", lambda: later)
+    monkeypatch.setattr(BaseGenericSetting, "_get_or_create", classmethod(unreachable))
+    walled = call(app, second.url, cookies={METER_COOKIE: meter})
+    new_reader = call(app, second.url)
+    assert (walled.status_code, new_reader.status_code) == (200, 200)
+    assert WALL_TEXT in walled.text and "Paragraph 7 of the story." not in walled.text
+    assert "Paragraph 7 of the story." in new_reader.text  # allowance 1, as last read
+    assert METER_COOKIE in new_reader.cookies()
+    assert len(tries) == 1
+    assert "database is unreachable" in caplog.text
