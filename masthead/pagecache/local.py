@@ -10,6 +10,7 @@ publishes every few seconds to the shared cache).
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import asdict, dataclass
 
@@ -52,6 +53,11 @@ class LocalTable:
         self.hits = 0
         self.misses = 0
         self.evictions = 0
+        # Fills only (a hit's ``get`` is one dict lookup, safe as it is): with
+        # several threads a worker (``serve --threads``), two evictions at once
+        # could pop the same oldest entry or count its bytes twice, and a
+        # drifting byte count no longer bounds the table.
+        self._filling = threading.Lock()
 
     def get(self, key: str) -> Entry | None:
         return self.entries.get(key)
@@ -60,17 +66,18 @@ class LocalTable:
         size = _size(key, entry)
         if size > self.max_bytes:
             return
-        old = self.entries.pop(key, None)
-        if old is not None:
-            self.bytes -= _size(key, old)
-        while self.entries and (
-            len(self.entries) >= self.max_entries or self.bytes + size > self.max_bytes
-        ):
-            oldest = next(iter(self.entries))
-            self.bytes -= _size(oldest, self.entries.pop(oldest))
-            self.evictions += 1
-        self.entries[key] = entry
-        self.bytes += size
+        with self._filling:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= _size(key, old)
+            while self.entries and (
+                len(self.entries) >= self.max_entries or self.bytes + size > self.max_bytes
+            ):
+                oldest = next(iter(self.entries))
+                self.bytes -= _size(oldest, self.entries.pop(oldest))
+                self.evictions += 1
+            self.entries[key] = entry
+            self.bytes += size
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
@@ -126,6 +129,37 @@ def test_the_table_keeps_at_most_its_entries_and_bytes():
     table.put("/huge", _entry(20_000))  # larger than the whole table: not kept
     assert list(table.entries) == ["/big2"]
     assert table.evictions == 6
+
+
+def test_two_threads_filling_one_table_keep_it_whole_and_its_byte_count_true():
+    """A worker with several threads fills its table from each of them. Two
+    evictions at once once popped the same entry (KeyError), or saw the table
+    change under them (RuntimeError), and the byte count drifted (negative,
+    by thousands) so the byte bound no longer held. Switching threads every
+    microsecond makes the interleavings common; 2 x 10,000 fills."""
+    table = LocalTable(max_entries=8, max_bytes=10**9)
+    errors: list[str] = []
+
+    def fill() -> None:
+        for n in range(10_000):
+            try:
+                table.put(f"/{n % 50}", _entry(10 + n % 7))
+            except Exception as exc:  # what a racing eviction raised
+                errors.append(type(exc).__name__)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=fill) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(table) <= 8
+    assert table.bytes == sum(local._size(key, entry) for key, entry in table.entries.items())
 
 
 def test_hit_rate_and_size_are_shown_by_the_command(app, story, unmetered, capsys):
