@@ -149,9 +149,12 @@ class PageCacheApp:
     def _scheme(self, environ) -> str | None:
         scheme = environ.get("wsgi.url_scheme", "http")
         if self.proxy_header:
+            # As Django reads it: when the proxy's header came, it alone says
+            # the scheme, "http" for anything but its https value.
             header, value = self.proxy_header
-            if environ.get(header, "").split(",")[0].strip() == value:
-                scheme = "https"
+            sent = environ.get(header)
+            if sent is not None:
+                scheme = "https" if sent.split(",", 1)[0].strip() == value else "http"
         if self.https_only and scheme != "https":
             return None  # Django answers with its redirect
         return scheme

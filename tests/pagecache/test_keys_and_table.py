@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 import threading
 
+import pytest
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory
 
 from masthead.core.generation import generation_bump
 from masthead.pagecache import local
@@ -110,6 +113,24 @@ def test_behind_a_proxy_its_header_says_https_and_http_is_redirected(
         plain = call(app, story.url, HTTP_HOST="testserver", **header)
         assert plain.status_code == 301
         assert plain.header("Location") == f"https://testserver{story.url}"
+
+
+@pytest.mark.parametrize("served_over", ["http", "https"])
+@pytest.mark.parametrize(
+    "proxy_says", [None, "https", "http", "https, http", "http, https", " https", "HTTPS", ""]
+)
+def test_the_cache_reads_the_scheme_as_django_does(settings, served_over, proxy_says):
+    """Behind a proxy, its header alone says the scheme when it came, whatever
+    the server itself was spoken to with: a copy stored under another scheme
+    than Django rendered it for (with or without its HSTS header) would be
+    served to the wrong readers."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    app = PageCacheApp(get_wsgi_application())
+    environ = RequestFactory().get("/").environ
+    environ["wsgi.url_scheme"] = served_over
+    if proxy_says is not None:
+        environ["HTTP_X_FORWARDED_PROTO"] = proxy_says
+    assert app._scheme(environ) == WSGIRequest(environ).scheme
 
 
 def _entry(size: int) -> Entry:
