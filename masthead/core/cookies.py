@@ -37,6 +37,20 @@ def cookies_parse(header: str) -> dict[str, str]:
     return cookies
 
 
+def cookies_from_wsgi(header: str) -> dict[str, str]:
+    """The Cookie header as a WSGI server hands it over, read as Django reads it.
+
+    WSGI passes a header's bytes as a latin-1 string; Django reads them again
+    as UTF-8 (invalid sequences replaced) before parsing. A header that is
+    ASCII reads the same either way; another one, read as latin-1, could hide
+    a cookie Django sees (``\xc2\xa0sessionid``: a session to Django, none to
+    a latin-1 reading) or show the meter a different value.
+    """
+    if not header.isascii():
+        header = header.encode("iso-8859-1", "replace").decode(errors="replace")
+    return cookies_parse(header)
+
+
 def set_cookie_value(
     name: str, value: str, *, max_age: int, secure: bool, httponly: bool,
     samesite: str | None, path: str = "/", domain: str | None = None,

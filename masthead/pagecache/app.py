@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from masthead.analytics.hits import pagecache_hit as story_view_record
-from masthead.core.cookies import cookies_parse, set_cookie_value
+from masthead.core.cookies import cookies_from_wsgi, set_cookie_value
 from masthead.core.generation import generation_current, generation_start, watch
 from masthead.metering.meter import meter_hit
 
@@ -119,7 +119,7 @@ class PageCacheApp:
                 return self.app(environ, start_response)
             query = {"page": match[1]}
         raw_cookies = environ.get("HTTP_COOKIE")
-        cookies = cookies_parse(raw_cookies) if raw_cookies else {}
+        cookies = cookies_from_wsgi(raw_cookies) if raw_cookies else {}
         if self.session_cookie in cookies or self.messages_cookie in cookies:
             return self.app(environ, start_response)
         scheme = self._scheme(environ)
@@ -212,7 +212,7 @@ class PageCacheApp:
     def _fragment(self, environ, start_response, path: str):
         """From this process's fragment table while fresh; else Django, kept if it allows."""
         raw_cookies = environ.get("HTTP_COOKIE")
-        cookies = cookies_parse(raw_cookies) if raw_cookies else {}
+        cookies = cookies_from_wsgi(raw_cookies) if raw_cookies else {}
         scheme = self._scheme(environ)
         generation = generation_current()
         if (

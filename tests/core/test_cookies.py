@@ -8,10 +8,12 @@ import random
 
 import pytest
 import time_machine
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
+from django.test import RequestFactory
 
-from masthead.core.cookies import cookies_parse, set_cookie_value
+from masthead.core.cookies import cookies_from_wsgi, cookies_parse, set_cookie_value
 
 _PIECES = [
     "mh_meter", "sessionid", "csrftoken", "messages", "a", "", " ", "=", ";", "; ", '"',
@@ -24,6 +26,31 @@ def test_a_random_cookie_header_reads_as_django_reads_it():
     for _ in range(5000):
         header = "".join(rng.choice(_PIECES) for _ in range(rng.randrange(1, 12)))
         assert cookies_parse(header) == parse_cookie(header), header
+
+
+_WSGI_PIECES = [
+    *_PIECES,
+    "\xc2\xa0",
+    "\xc2\x85",
+    "\xe2\x80\x83",
+    "\xff",
+    "\xc3\xa9",
+    "\xa0",
+    "\x85",
+    "\xc2",
+]  # fmt: skip  (UTF-8 sequences and stray bytes, as WSGI hands them: latin-1)
+
+
+def test_a_header_as_wsgi_hands_it_over_reads_as_django_reads_the_request():
+    """Django re-reads a header's bytes as UTF-8: ``\xc2\xa0sessionid`` is a
+    no-break space and a session cookie to it, and must be one to the cache."""
+    rng = random.Random(20261202)
+    for _ in range(5000):
+        header = "".join(rng.choice(_WSGI_PIECES) for _ in range(rng.randrange(1, 12)))
+        environ = RequestFactory().get("/").environ
+        environ["HTTP_COOKIE"] = header
+        assert cookies_from_wsgi(header) == WSGIRequest(environ).COOKIES, repr(header)
+    assert "sessionid" in cookies_from_wsgi("\xc2\xa0sessionid=abc; mh_meter=1.x.y")
 
 
 @pytest.mark.parametrize(

@@ -183,6 +183,18 @@ def test_two_threads_filling_one_table_keep_it_whole_and_its_byte_count_true():
     assert table.bytes == sum(local._size(key, entry) for key, entry in table.entries.items())
 
 
+def test_a_session_cookie_behind_a_utf8_no_break_space_goes_to_django(app, story, unmetered):
+    """WSGI hands the header's bytes over as latin-1; Django reads them as
+    UTF-8, where ``\xc2\xa0`` is a no-break space it strips: to Django this
+    reader sends a session cookie, so the cache must step aside for it."""
+    warm(app, story.url)
+    hits = app.local.hits
+    call(app, story.url)
+    assert app.local.hits == hits + 1  # a plain reader is a hit
+    call(app, story.url, HTTP_COOKIE="\xc2\xa0sessionid=abc")
+    assert app.local.hits == hits + 1  # this one went to Django
+
+
 def test_hit_rate_and_size_are_shown_by_the_command(app, story, unmetered, capsys):
     warm(app, story.url)
     call(app, story.url)
