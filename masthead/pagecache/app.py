@@ -291,11 +291,20 @@ class PageCacheApp:
         if not content_type.startswith("text/html"):
             return headers
         kept_cookies = {self.csrf_cookie, slot.reader_cookie}
+        sets_csrf = False
         for name, value in headers:
-            if name.lower() == "set-cookie" and value.strip().split("=", 1)[0] not in kept_cookies:
-                return headers  # a per-reader cookie (session, message): not shareable
+            if name.lower() == "set-cookie":
+                cookie = value.strip().split("=", 1)[0]
+                if cookie not in kept_cookies:
+                    return headers  # a per-reader cookie (session, message): not shareable
+                sets_csrf = sets_csrf or cookie == self.csrf_cookie
         metered = slot.variant != PLAIN
         body, csrf = placeholder_tokens(body, environ.get("CSRF_COOKIE"))
+        if sets_csrf and not csrf:
+            # Django sets the CSRF cookie when a render used the reader's token
+            # (or replaced a malformed cookie): a token the placeholder did not
+            # find (one glued to other letters) would be shared with everyone.
+            return headers
         shared = [(k, v) for k, v in headers if k.lower() not in _NOT_SHARED]
         shared.append(("Cache-Control", "private, no-cache" if metered else "no-cache"))
         if metered:

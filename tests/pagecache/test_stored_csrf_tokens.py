@@ -37,6 +37,29 @@ def form_page(environ, start_response):
     return response
 
 
+def glued_token_page(environ, start_response):
+    """A page whose token the placeholder cannot find: glued to other letters."""
+    environ[ENVIRON_KEY].cacheable = True
+    environ["CSRF_COOKIE"] = SECRET
+    response = HttpResponse(f'<div data-token="x{_mask_cipher_secret(SECRET)}"></div>')
+    headers = [*response.items(), ("Set-Cookie", f"csrftoken={SECRET}; Path=/; SameSite=Lax")]
+    start_response("200 OK", headers)
+    return response
+
+
+def test_a_page_that_used_a_token_the_placeholder_missed_is_never_stored(db):
+    """Stored as it stands, the first reader's token would reach every reader
+    after them, and with it the secret it unmasks to."""
+    from django.core.cache import cache
+
+    cache.clear()
+    app = PageCacheApp(glued_token_page)
+    for _ in range(3):
+        call(app, "/glued/")
+    assert len(app.local) == 0
+    assert app.local.hits == 0
+
+
 @pytest.fixture
 def form_app(db):
     from django.core.cache import cache
