@@ -35,7 +35,7 @@ class Row:
     # the baseline measured in rounds interleaved with this row's (see __main__._measure)
     paired_baseline_rate: float | None = None
     paired_ratios: list[float] = field(default_factory=list)  # each round's pair
-    # the 95 % interval of the rounds' typical ratio (``ratio_interval``), if two or more
+    # the 95 % interval around ``ratio_baseline`` (``ratio_interval``), with two rounds or more
     ratio_low: float | None = None
     ratio_high: float | None = None
     ratio_ceiling: float | None = None
@@ -53,10 +53,12 @@ class Row:
             "paired_baseline_rate": self.paired_baseline_rate,
             "paired_ratios": [round(r, 4) for r in self.paired_ratios],
             "ratio_baseline": self.ratio_baseline,
-            "ratio_interval_95": (
-                None if self.ratio_low is None else [self.ratio_low, self.ratio_high]
-            ),
+            "ratio_interval_95": self.interval_95,
         }
+
+    @property
+    def interval_95(self) -> list[float] | None:
+        return None if self.ratio_low is None else [self.ratio_low, self.ratio_high]
 
 
 def ratio_interval(ratios: list[float], ratio: float) -> tuple[float, float] | None:
@@ -152,9 +154,7 @@ def variant_goals(rows: list[Row]) -> list[dict]:
         checks.append({
             "scenario": row.scenario, "concurrency": row.concurrency,
             "baseline": VARIANT_GOAL["baseline"], "min_ratio": goal,
-            "ratio": row.ratio_baseline, "interval_95": (
-                None if row.ratio_low is None else [row.ratio_low, row.ratio_high]
-            ), "verdict": verdict,
+            "ratio": row.ratio_baseline, "interval_95": row.interval_95, "verdict": verdict,
         })  # fmt: skip
     return checks
 
