@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import math
 import os
 import secrets
@@ -140,8 +141,17 @@ def _prepare_env(args: argparse.Namespace, port: int) -> tuple[dict[str, str], d
         "workers": args.workers,
         "threads": args.threads,
         "page_cache": not args.no_page_cache,
+        "meter": _meter_kind(),
     }
     return env, setup
+
+
+def _meter_kind() -> str:
+    """Which meter the server runs: the compiled one where it was built and
+    ``METER_COMPILED`` (inherited from this environment) leaves it on."""
+    built = importlib.util.find_spec("masthead.metering._fastmeter") is not None
+    off = os.environ.get("METER_COMPILED", "").strip().lower() in ("0", "false", "no", "off")
+    return "compiled" if built and not off else "python"
 
 
 def _manage(env: dict[str, str], *command: str, required: bool = True) -> bool:
@@ -272,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             env.update(module.server_env(args))
     print(
         f"bench: {setup['database']} database, {setup['cache']} cache, "
-        f"{args.workers} workers, {duration:.0f} s per run (a paired row: "
+        f"{setup['meter']} meter, {args.workers} workers, {duration:.0f} s per run (a paired row: "
         f"{rounds} rounds of {math.ceil(duration / rounds)} s a side)",
         flush=True,
     )
@@ -347,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {note}")
     print(
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"{setup['database']}, {setup['cache']} cache; took {time.monotonic() - started:.0f} s"
+        f"{setup['database']}, {setup['cache']} cache, {setup['meter']} meter; took {time.monotonic() - started:.0f} s"
     )
     if args.json:
         report.write_json(args.json, rows=rows, setup=setup, notes=ctx.notes)

@@ -322,6 +322,11 @@ ANALYTICS_HISTORY_DAYS = env.integer("ANALYTICS_HISTORY_DAYS", 180, minimum=1)
 ANALYTICS_FLUSH_SECONDS = 1.0
 ANALYTICS_FLUSH_THREAD = True
 
+# The anonymous meter's compiled hot path (masthead/metering/_fastmeter.c,
+# decision 0017), used where the install built it; off, the meter runs in
+# Python alone with the same answers (the bench measures both).
+METER_COMPILED = env.boolean("METER_COMPILED", True)
+
 WAGTAIL_SITE_NAME = "Masthead"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
