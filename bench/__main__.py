@@ -332,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         # scenario name -> its run, for paired baselines; the story is paired with
         # the Python ceiling, so its ratio is taken against rounds next to its own
         measured: dict[str, Run] = {
-            CEILING: Run(CEILING, "/", base_url=f"http://127.0.0.1:{ports[1]}", warm=False)
+            CEILING: Run(CEILING, "/", base_url=f"http://127.0.0.1:{ports[1]}", warm=False),
+            # every metered row's baseline, paired even when --only leaves pages out
+            "story": Run("story", ctx.story_path),
         }
         try:
             for module in modules:
