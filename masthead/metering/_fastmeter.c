@@ -14,9 +14,11 @@
  * or unverifiable cookie (the first read), and a verified cookie whose reads
  * are all inside the period, oldest first, of distinct stories, in lowercase
  * hex of at most 13 digits (every cookie ``meter_dump`` and ``_decide``
- * write). Anything else, a non-ASCII cookie, a read that has aged out, a
- * payload that does not parse, goes back to Python, which stays the
- * definition (tests compare the two over many thousands of meters).
+ * write for story ids and times below 2**52). Anything else, a non-ASCII
+ * cookie, a read that has aged out, a payload that does not parse, an
+ * argument of another type than the meter passes, goes back to Python,
+ * which stays the definition (tests compare the two over many thousands of
+ * meters).
  *
  * The MAC is keyed BLAKE2b with a 12-byte digest (RFC 7693), written here
  * from the RFC's description; the tests compare it with ``hashlib.blake2b``
@@ -29,6 +31,10 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+
+#ifndef MASTHEAD_SOURCE_SHA256 /* setup.py passes this file's SHA-256 */
+#define MASTHEAD_SOURCE_SHA256 "unknown"
+#endif
 
 #define DIGEST_SIZE 12
 #define MAC_CHARS 16 /* 12 bytes in base64, no padding */
@@ -108,6 +114,7 @@ static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 typedef struct {
     PyObject_HEAD
     uint64_t keyed[8]; /* the state after the key block */
+    int ready;         /* keyed by Signer(key): never sign with a zero state */
 } Signer;
 
 /* The MAC of ``len`` (>= 1) bytes, as the 16 characters ``meter._mac`` writes. */
@@ -195,6 +202,13 @@ static PyObject *answer(int allowed, PyObject *value) {
 
 #define NOT_DECIDED Py_RETURN_NONE
 
+/* An exact int as a long long: 1, or 0 when it does not fit (no error set). */
+static int exact_long(PyObject *number, long long *value) {
+    int overflow;
+    *value = PyLong_AsLongLongAndOverflow(number, &overflow);
+    return !overflow && !(*value == -1 && PyErr_Occurred());
+}
+
 /* decide(cookie, story_id, now, period_seconds, limit) */
 static PyObject *Signer_decide(Signer *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 5) {
@@ -202,15 +216,31 @@ static PyObject *Signer_decide(Signer *self, PyObject *const *args, Py_ssize_t n
                         "decide(cookie, story_id, now, period_seconds, limit) takes 5 arguments");
         return NULL;
     }
+    if (!self->ready) {
+        PyErr_SetString(PyExc_ValueError, "Signer.decide() before Signer(key)");
+        return NULL;
+    }
     PyObject *cookie = args[0];
-    long long story_id = PyLong_AsLongLong(args[1]);
-    double now = PyFloat_AsDouble(args[2]);
-    long long period_seconds = PyLong_AsLongLong(args[3]);
-    long long limit = PyLong_AsLongLong(args[4]);
-    if (PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_OverflowError)) return NULL;
-        PyErr_Clear();
+    /* Only the exact types the meter passes: a subclass could answer int(),
+     * == or rpartition() otherwise than the value C reads, and another number
+     * type (a Decimal, a Fraction) rounds otherwise than int(now) truncates.
+     * None of them is an error here: Python decides them. */
+    if ((cookie != Py_None && !PyUnicode_CheckExact(cookie)) || !PyLong_CheckExact(args[1]) ||
+        !(PyFloat_CheckExact(args[2]) || PyLong_CheckExact(args[2])) ||
+        !PyLong_CheckExact(args[3]) || !PyLong_CheckExact(args[4]))
         NOT_DECIDED;
+    long long story_id, period_seconds, limit;
+    double now;
+    if (!exact_long(args[1], &story_id) || !exact_long(args[3], &period_seconds) ||
+        !exact_long(args[4], &limit))
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    if (PyFloat_CheckExact(args[2])) {
+        now = PyFloat_AS_DOUBLE(args[2]);
+    } else {
+        long long whole;
+        if (!exact_long(args[2], &whole)) return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+        now = (double)whole;
+        if ((long long)now != whole) NOT_DECIDED; /* not exact as a double */
     }
     if (story_id < 0 || story_id >= (1LL << 52) || !(now >= 0 && now < 4503599627370496.0) ||
         period_seconds < 0 || period_seconds >= (1LL << 52))
@@ -295,6 +325,10 @@ static PyObject *Signer_decide(Signer *self, PyObject *const *args, Py_ssize_t n
 /* mac(payload: bytes) -> str, what ``meter._mac`` gives (for the tests) */
 static PyObject *Signer_mac(Signer *self, PyObject *payload) {
     char out[MAC_CHARS];
+    if (!self->ready) {
+        PyErr_SetString(PyExc_ValueError, "Signer.mac() before Signer(key)");
+        return NULL;
+    }
     if (!PyBytes_Check(payload) || PyBytes_GET_SIZE(payload) < 1) {
         PyErr_SetString(PyExc_ValueError, "mac() takes non-empty bytes");
         return NULL;
@@ -322,6 +356,7 @@ static int Signer_init(Signer *self, PyObject *args, PyObject *kwargs) {
     /* the parameter block: digest length, key length, fanout 1, depth 1 */
     self->keyed[0] ^= 0x01010000ULL ^ ((uint64_t)key.len << 8) ^ DIGEST_SIZE;
     compress(self->keyed, block, BLOCK, 0);
+    self->ready = 1;
     PyBuffer_Release(&key);
     return 0;
 }
@@ -356,7 +391,8 @@ PyMODINIT_FUNC PyInit__fastmeter(void) {
     if (PyType_Ready(&SignerType) < 0) return NULL;
     PyObject *module = PyModule_Create(&fastmeter_module);
     if (module == NULL) return NULL;
-    if (PyModule_AddObjectRef(module, "Signer", (PyObject *)&SignerType) < 0) {
+    if (PyModule_AddStringConstant(module, "__source_sha256__", MASTHEAD_SOURCE_SHA256) < 0 ||
+        PyModule_AddObjectRef(module, "Signer", (PyObject *)&SignerType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

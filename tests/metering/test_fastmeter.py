@@ -13,6 +13,9 @@ import hashlib
 import random
 import shutil
 import sysconfig
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -104,7 +107,7 @@ def _hostile(rng: random.Random, cookie: str) -> str:
 def _payload(rng: random.Random, period: int) -> str:
     """Reads as ``meter_dump`` writes them, or bent: out of order, expired, ahead
     of the clock, repeated, in odd hex, empty entries, huge numbers."""
-    offsets = [-period - 5, -period, -period + 1, -86400, -600, -60, -1, 0, 200, 300, 301, 900]
+    offsets = [-period - 5, -period, -period + 1, -86400, -600, -60, -1, 0, 1, 2, 200, 300, 301, 900]
     count = rng.choice([0, 1, 1, 1, 2, 2, 3, 5, 8])
     if rng.random() < 0.03:
         count = rng.choice([MAX_ENTRIES - 1, MAX_ENTRIES, MAX_ENTRIES + 1])
@@ -150,7 +153,7 @@ def test_it_decides_every_meter_as_python_does_or_leaves_it_to_python():
         elif roll < 0.3:
             cookie = _hostile(rng, cookie)
         story = rng.choice([rng.randrange(1, 12)] * 6 + [2**40, 2**52 - 1, 2**52, 2**63])
-        now = NOW + rng.choice([0, 0, 0, 0.5, 0.999, -3600, 86400 * 40])
+        now = NOW + rng.choice([0, 0, 0, -0.25, 0.5, 0.999, -3600, 86400 * 40])  # -0.25: whole
         expected = _decide(cookie, story, policy, now, keyed)
         answer = signer.decide(cookie, story, now, policy.period_seconds, policy.limit)
         if answer is None:
@@ -184,9 +187,76 @@ def test_a_story_id_or_time_it_cannot_write_goes_back_to_python():
     for story, now in ((-1, NOW), (2**52, NOW), (7, -1.0), (7, float("nan")), (7, 2.0**53)):
         assert signer.decide(None, story, now, 86400, 3) is None
     with pytest.raises(TypeError):
-        signer.decide(None, "7", NOW, 86400, 3)
-    with pytest.raises(TypeError):
         signer.decide(None, 7, NOW, 86400)
+
+
+class _Index:
+    def __index__(self):
+        return 3
+
+
+class _Float(float):
+    def __int__(self):
+        return 5
+
+
+class _Int(int):
+    def __eq__(self, other):
+        return False
+
+    __hash__ = int.__hash__
+
+
+class _Str(str):
+    def rpartition(self, sep):
+        return ("", "", str(self))
+
+
+@needs_c
+@pytest.mark.parametrize(
+    "args",
+    [
+        (None, 7, Fraction(1_800_000_000 * 10**20 - 1, 10**20), 86400, 3),  # rounds up as a float
+        (None, 7, Decimal("1799999999.99999999999999"), 86400, 3),
+        (None, 7, _Float(NOW), 86400, 3),
+        (None, _Int(7), NOW, 86400, 3),
+        (_Str("1.7:6b49d200.AAAAAAAAAAAAAAAA"), 7, NOW, 86400, 3),
+        (None, 7, NOW, 86400.0, 3),
+        (None, 7, NOW, 86400, 3.0),
+        (None, 2**64, NOW, 86400, _Index()),
+        (None, "7", NOW, 86400, 3),
+        (None, True, NOW, 86400, 3),
+        (None, 7, 2**60, 86400, 3),
+        (None, 7, NOW, 2**70, 3),
+    ],
+)
+def test_an_argument_of_another_type_or_range_is_left_to_python(args):
+    """Only the exact types the meter passes are read in C: a subclass could
+    answer ``int()``, ``==`` or ``rpartition`` otherwise than the value C
+    reads, and a Decimal or a Fraction rounds where ``int(now)`` truncates."""
+    assert meter.Signer(_key(SECRET)).decide(*args) is None
+
+
+@needs_c
+def test_a_signer_made_without_its_key_refuses_to_sign():
+    unkeyed = meter.Signer.__new__(meter.Signer)
+    with pytest.raises(ValueError, match="before Signer"):
+        unkeyed.decide(None, 7, NOW, 86400, 3)
+    with pytest.raises(ValueError, match="before Signer"):
+        unkeyed.mac(b"1.7:6b49d200")
+
+
+@needs_c
+def test_the_built_extension_is_of_the_source_beside_it():
+    """An optional build that failed leaves the last binary in place with only
+    a warning: this fails until the extension is rebuilt from its source."""
+    from masthead.metering import _fastmeter
+
+    source = Path(meter.__file__).with_name("_fastmeter.c").read_bytes()
+    assert _fastmeter.__source_sha256__ == hashlib.sha256(source).hexdigest(), (
+        "masthead/metering/_fastmeter.c changed since the extension was built: "
+        "pip install -e . again"
+    )
 
 
 @pytest.mark.django_db
@@ -232,16 +302,16 @@ def test_any_string_at_all_is_decided_as_python_does_or_left_to_it():
             assert answer is None or answer == _decide(cookie, 7, policy, NOW, keyed), cookie
 
 
-def test_an_install_without_a_c_compiler_still_installs(tmp_path):
+def test_a_wheel_builds_without_a_c_compiler(tmp_path):
     """The extension is optional: with no compiler, the wheel builds without it
-    and the meter runs in Python (the answers are the same: the tests above
-    with ``METER_COMPILED`` off). Built from a clean copy of the source, so
-    that no extension already built in place can slip in."""
+    (and the meter runs in Python, with the same answers: the tests above with
+    ``METER_COMPILED`` off). Built from a clean copy of the source, so that no
+    extension already built in place can slip in; pip fetches the build's
+    setuptools from the package index, as any install does."""
     import os
     import subprocess
     import sys
     import zipfile
-    from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     source = tmp_path / "source"
