@@ -319,3 +319,17 @@ def test_the_goal_lines_under_the_table(tmp_path):
     assert [c["verdict"] for c in data["variant_goals"]] == ["undecided", "undecided"]
     assert data["variant_goals"][0]["interval_95"] == [0.8437, 0.96]
     assert data["runs"][3]["ratio_interval_95"] is None
+
+
+def test_the_in_process_table_gives_each_readers_cost_over_the_story():
+    from bench import inprocess
+
+    found = {
+        "compiled": dict(zip(inprocess.READERS, (4.5, 5.3, 4.3, 4.3, 5.0), strict=True)),
+        "python": dict(zip(inprocess.READERS, (5.8, 8.4, 7.7, 6.4, 6.2), strict=True)),
+    }
+    lines = inprocess.table(found).splitlines()
+    assert lines[2] == "| story | 4.50 | 5.80 | +0.00 | +0.00 |"
+    assert lines[3] == "| metered | 5.30 | 8.40 | +0.80 | +2.60 |"
+    assert lines[4] == "| walled | 4.30 | 7.70 | -0.20 | +1.90 |"
+    assert len(lines) == 2 + len(inprocess.READERS)
