@@ -29,6 +29,7 @@ import binascii
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -85,7 +86,10 @@ def _keyed(secret: str):
     return hashlib.blake2b(key=_key(secret), digest_size=12)
 
 
-def _compiled(secret: str):
+Decide = Callable[[str | None, int, float, int, int], tuple[bool, str | None] | None]
+
+
+def _compiled(secret: str) -> Decide | None:
     """The compiled meter's ``decide`` for ``secret``'s key, or None (not built,
     or ``METER_COMPILED`` off)."""
     if Signer is None or not getattr(settings, "METER_COMPILED", True):
@@ -336,7 +340,7 @@ def meter_hit(cookies: dict[str, str], story_id: int) -> tuple[bool, str | None]
     )  # fmt: skip
 
 
-def _hit_settings_load() -> tuple[hashlib.blake2b, bool, object]:
+def _hit_settings_load() -> tuple[hashlib.blake2b, bool, Decide | None]:
     secret = settings.SECRET_KEY
     loaded = (_keyed(secret), settings.SESSION_COOKIE_SECURE, _compiled(secret))
     _hit_settings["now"] = loaded

@@ -107,7 +107,22 @@ def _hostile(rng: random.Random, cookie: str) -> str:
 def _payload(rng: random.Random, period: int) -> str:
     """Reads as ``meter_dump`` writes them, or bent: out of order, expired, ahead
     of the clock, repeated, in odd hex, empty entries, huge numbers."""
-    offsets = [-period - 5, -period, -period + 1, -86400, -600, -60, -1, 0, 1, 2, 200, 300, 301, 900]
+    offsets = [
+        -period - 5,
+        -period,
+        -period + 1,
+        -86400,
+        -600,
+        -60,
+        -1,
+        0,
+        1,
+        2,
+        200,
+        300,
+        301,
+        900,
+    ]
     count = rng.choice([0, 1, 1, 1, 2, 2, 3, 5, 8])
     if rng.random() < 0.03:
         count = rng.choice([MAX_ENTRIES - 1, MAX_ENTRIES, MAX_ENTRIES + 1])
