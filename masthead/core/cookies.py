@@ -26,6 +26,12 @@ def cookies_parse(header: str) -> dict[str, str]:
     """
     if '"' in header:
         return parse_cookie(header)
+    if ";" not in header:  # one cookie (an anonymous reader's meter): no split, no loop
+        key, sep, value = header.partition("=")
+        if not sep:
+            key, value = "", key
+        key, value = key.strip(), value.strip()
+        return {key: value} if key or value else {}
     cookies: dict[str, str] = {}
     for chunk in header.split(";"):
         key, sep, value = chunk.partition("=")
