@@ -95,17 +95,33 @@ static void compress(uint64_t h[8], const uint8_t block[BLOCK], uint64_t bytes, 
     }
     v[12] ^= bytes; /* the counter's high word stays 0: a meter is far shorter */
     if (last) v[14] = ~v[14];
-    for (int r = 0; r < 12; r++) {
-        const uint8_t *s = SIGMA[r % 10];
-        G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-        G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-        G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-        G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-        G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-        G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-        G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-        G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
+    /* Twelve rounds, unrolled: with the round a constant, the schedule's
+     * indices are too, and the compiler needs no table lookups (a MAC took
+     * about a sixth less time than with a loop over the table). */
+#define ROUND(r)                                            \
+    do {                                                    \
+        G(0, 4, 8, 12, m[SIGMA[r][0]], m[SIGMA[r][1]]);     \
+        G(1, 5, 9, 13, m[SIGMA[r][2]], m[SIGMA[r][3]]);     \
+        G(2, 6, 10, 14, m[SIGMA[r][4]], m[SIGMA[r][5]]);    \
+        G(3, 7, 11, 15, m[SIGMA[r][6]], m[SIGMA[r][7]]);    \
+        G(0, 5, 10, 15, m[SIGMA[r][8]], m[SIGMA[r][9]]);    \
+        G(1, 6, 11, 12, m[SIGMA[r][10]], m[SIGMA[r][11]]);  \
+        G(2, 7, 8, 13, m[SIGMA[r][12]], m[SIGMA[r][13]]);   \
+        G(3, 4, 9, 14, m[SIGMA[r][14]], m[SIGMA[r][15]]);   \
+    } while (0)
+    ROUND(0);
+    ROUND(1);
+    ROUND(2);
+    ROUND(3);
+    ROUND(4);
+    ROUND(5);
+    ROUND(6);
+    ROUND(7);
+    ROUND(8);
+    ROUND(9);
+    ROUND(0); /* rounds 10 and 11 repeat the schedule of 0 and 1 */
+    ROUND(1);
+#undef ROUND
     for (int i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
 }
 
@@ -200,6 +216,17 @@ static PyObject *answer(int allowed, PyObject *value) {
     return result;
 }
 
+/* The answer that allows a read: ``buf[:n]`` with "<story>:<read_at>" in hex
+ * appended, signed. */
+static PyObject *allowed_with_read(const Signer *self, char *buf, Py_ssize_t n, uint64_t story,
+                                   uint64_t read_at) {
+    n += hex_write(buf + n, story);
+    buf[n++] = ':';
+    n += hex_write(buf + n, read_at);
+    PyObject *value = signed_cookie(self, buf, n);
+    return value ? answer(1, value) : NULL;
+}
+
 #define NOT_DECIDED Py_RETURN_NONE
 
 /* An exact int as a long long: 1, or 0 when it does not fit (no error set). */
@@ -272,14 +299,9 @@ static PyObject *Signer_decide(Signer *self, PyObject *const *args, Py_ssize_t n
 
     if (signed_part == NULL) { /* no meter (or not ours): this read is the first */
         if (limit < 1) return answer(0, NULL);
-        Py_ssize_t n = 0;
-        buf[n++] = '1';
-        buf[n++] = '.';
-        n += hex_write(buf + n, (uint64_t)story_id);
-        buf[n++] = ':';
-        n += hex_write(buf + n, (uint64_t)read_at);
-        PyObject *value = signed_cookie(self, buf, n);
-        return value ? answer(1, value) : NULL;
+        buf[0] = '1';
+        buf[1] = '.';
+        return allowed_with_read(self, buf, 2, (uint64_t)story_id, (uint64_t)read_at);
     }
     if (signed_len == 2) NOT_DECIDED; /* "1." and nothing read: Python's call */
 
@@ -312,14 +334,9 @@ static PyObject *Signer_decide(Signer *self, PyObject *const *args, Py_ssize_t n
         if (stories[i] == story_id) return answer(1, NULL); /* read in the period: free */
     if (count >= limit) return answer(0, NULL);
     if (read_at < newest) NOT_DECIDED; /* a clock behind the last read: Python re-sorts */
-    Py_ssize_t n = signed_len;
-    memcpy(buf, signed_part, (size_t)n);
-    buf[n++] = '-';
-    n += hex_write(buf + n, (uint64_t)story_id);
-    buf[n++] = ':';
-    n += hex_write(buf + n, (uint64_t)read_at);
-    PyObject *value = signed_cookie(self, buf, n);
-    return value ? answer(1, value) : NULL;
+    memcpy(buf, signed_part, (size_t)signed_len);
+    buf[signed_len] = '-';
+    return allowed_with_read(self, buf, signed_len + 1, (uint64_t)story_id, (uint64_t)read_at);
 }
 
 /* mac(payload: bytes) -> str, what ``meter._mac`` gives (for the tests) */
