@@ -333,3 +333,35 @@ def test_the_in_process_table_gives_each_readers_cost_over_the_story():
     assert lines[3] == "| metered | 5.30 | 8.40 | +0.80 | +2.60 |"
     assert lines[4] == "| walled | 4.30 | 7.70 | -0.20 | +1.90 |"
     assert len(lines) == 2 + len(inprocess.READERS)
+
+
+def test_runs_pool_by_the_inverse_of_their_squared_errors():
+    from bench import pool
+
+    def run(ratios, ratio):
+        return {"runs": [{"scenario": "metered", "concurrency": 64, "paired_ratios": ratios,
+                          "ratio_baseline": ratio}]}  # fmt: skip
+
+    a = run([0.9, 1.0, 0.95, 0.85], 0.92)
+    b = run([0.93, 0.94, 0.92, 0.95], 0.935)
+    figures = pool.pooled([a, b])[("metered", 64)]
+
+    def error(ratios):
+        logs = [math.log(r) for r in ratios]
+        mean = sum(logs) / len(logs)
+        return math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1) / len(logs))
+
+    wa, wb = 1 / error([0.9, 1.0, 0.95, 0.85]) ** 2, 1 / error([0.93, 0.94, 0.92, 0.95]) ** 2
+    centre = (wa * math.log(0.92) + wb * math.log(0.935)) / (wa + wb)
+    half = 2.447 / math.sqrt(wa + wb)  # t at 6 degrees of freedom (3 + 3)
+    assert figures["ratio"] == pytest.approx(math.exp(centre))
+    assert figures["interval_95"] == pytest.approx(
+        (math.exp(centre - half), math.exp(centre + half))
+    )
+    assert 0.92 < figures["ratio"] < 0.935  # nearer the steadier run
+    assert figures["rounds"] == 8 and figures["runs"] == pytest.approx([0.92, 0.935])
+    (line,) = pool.lines(pool.pooled([a, b]))
+    assert line.startswith("metered c=64: ") and line.endswith("against 0.9: met")
+    # one run alone, wide: undecided; a row without rounds is left out
+    assert pool.lines(pool.pooled([run([0.7, 1.2], 0.92)]))[0].endswith("undecided")
+    assert pool.pooled([run([0.9], 0.9)]) == {}
