@@ -266,8 +266,8 @@ static PyObject *Signer_decide(Signer *self, PyObject *const *args, Py_ssize_t n
     } else {
         long long whole;
         if (!exact_long(args[2], &whole)) return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+        if (whole < 0 || whole >= (1LL << 52)) NOT_DECIDED; /* (exact as a double below) */
         now = (double)whole;
-        if ((long long)now != whole) NOT_DECIDED; /* not exact as a double */
     }
     if (story_id < 0 || story_id >= (1LL << 52) || !(now >= 0 && now < 4503599627370496.0) ||
         period_seconds < 0 || period_seconds >= (1LL << 52))

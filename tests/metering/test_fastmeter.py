@@ -242,6 +242,8 @@ class _Str(str):
         (None, "7", NOW, 86400, 3),
         (None, True, NOW, 86400, 3),
         (None, 7, 2**60, 86400, 3),
+        (None, 7, 2**63 - 1, 86400, 3),  # a time that would round past a long long
+        (None, 7, -1, 86400, 3),
         (None, 7, NOW, 2**70, 3),
     ],
 )
