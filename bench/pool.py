@@ -4,8 +4,8 @@ One run's interval is only as narrow as its rounds allow, and on a two-core
 machine shared with wrk a round's ratio moves by a fifth. Runs of the same
 code on the same machine are pooled here the usual way for independent
 estimates of one quantity: each run's log ratio weighted by the inverse of
-its squared standard error (from its rounds, as ``report.ratio_interval``
-takes it), the pooled interval Student's t (on all the rounds' degrees of
+its squared standard error (``report.log_ratio_error``, as a run's own
+interval takes it), the pooled interval Student's t (on all the rounds' degrees of
 freedom) times the pooled standard error. This assumes the runs measure the
 same ratio: the per-run figures are printed beside the pool so that a run
 that disagrees shows.
@@ -18,7 +18,7 @@ import math
 import sys
 from pathlib import Path
 
-from .report import VARIANT_GOAL, _t975
+from .report import VARIANT_GOAL, _t975, log_ratio_error
 
 
 def pooled(runs: list[dict]) -> dict[tuple[str, int], dict]:
@@ -30,12 +30,9 @@ def pooled(runs: list[dict]) -> dict[tuple[str, int], dict]:
             ratios = row.get("paired_ratios") or []
             if len(ratios) < 2 or min(ratios) <= 0 or not row.get("ratio_baseline"):
                 continue
-            logs = [math.log(r) for r in ratios]
-            mean = sum(logs) / len(logs)
-            spread = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
-            error = spread / math.sqrt(len(logs))
             key = (row["scenario"], row["concurrency"])
-            found.setdefault(key, []).append((math.log(row["ratio_baseline"]), error, len(logs)))
+            estimate = (math.log(row["ratio_baseline"]), log_ratio_error(ratios), len(ratios))
+            found.setdefault(key, []).append(estimate)
     answer = {}
     for key, estimates in found.items():
         weights = [1 / max(error, 1e-12) ** 2 for _, error, _ in estimates]

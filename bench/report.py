@@ -79,12 +79,17 @@ def ratio_interval(ratios: list[float], ratio: float) -> tuple[float, float] | N
     """
     if len(ratios) < 2 or min(ratios) <= 0 or ratio <= 0:
         return None
-    logs = [math.log(r) for r in ratios]
-    n = len(logs)
-    mean = sum(logs) / n
-    spread = math.sqrt(sum((x - mean) ** 2 for x in logs) / (n - 1))
-    half = _t975(n - 1) * spread / math.sqrt(n)
+    half = _t975(len(ratios) - 1) * log_ratio_error(ratios)
     return ratio * math.exp(-half), ratio * math.exp(half)
+
+
+def log_ratio_error(ratios: list[float]) -> float:
+    """The standard error of the mean of the rounds' log ratios (two or more
+    rounds, all above 0)."""
+    logs = [math.log(r) for r in ratios]
+    mean = sum(logs) / len(logs)
+    spread = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
+    return spread / math.sqrt(len(logs))
 
 
 def _t975(df: int) -> float:

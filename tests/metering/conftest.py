@@ -10,6 +10,14 @@ from tests.fixtures import fresh_cache  # noqa: F401 (autouse: counters, the gen
 from tests.metering.factories import ReaderFactory
 
 
+@pytest.fixture(params=[True, False], ids=["c-meter", "python-meter"])
+def both_meters(request, settings):
+    """A test with the compiled meter on, then off: ``meter._decide`` is the
+    definition, so it keeps its own coverage where C would answer first."""
+    settings.METER_COMPILED = request.param
+    return request.param
+
+
 @pytest.fixture
 def site_settings(db):
     return SiteSettings.load()

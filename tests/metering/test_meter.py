@@ -15,13 +15,8 @@ from masthead.metering.meter import (
     meter_load,
 )
 
-
-@pytest.fixture(autouse=True, params=[True, False], ids=["c-meter", "python-meter"])
-def meter_compiled(request, settings):
-    """Every test here with the compiled meter on and off: ``_decide`` stays the
-    definition, so it keeps its own coverage where C would answer first."""
-    settings.METER_COMPILED = request.param
-    return request.param
+# Every test here with the compiled meter on and off (conftest.py).
+pytestmark = pytest.mark.usefixtures("both_meters")
 
 
 POLICY = MeterPolicy(allowance=3, period_days=30)
